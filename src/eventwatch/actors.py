@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +25,7 @@ from typing import Iterable
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from .model import Actor, Mention
+from .model import Actor, Analysis, Mention
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 PRONOUNS_GROUP = {"we", "us", "our", "they", "them", "their", "i", "me", "my"}
@@ -217,6 +218,18 @@ def _country_in(tokens, reg: Registry, skip=None) -> str | None:
     return None
 
 
+def _hint_tokens(head, toks: list) -> list:
+    """Words beyond the phrase that describe a named person: the noun it is in apposition
+    to ("the head of the Lithuanian department, Agne Bilotaite") or its own apposition."""
+    extra = []
+    if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
+        extra = np_tokens(head.head)
+    for c in head.children:
+        if c.dep_ == "appos":
+            extra.extend(np_tokens(c))
+    return [t for t in extra if t not in toks]
+
+
 def describe(head, reg: Registry, mid: int) -> Mention:
     """A mention for the noun phrase headed by ``head``, with what the words tell."""
     doc = head.doc
@@ -224,31 +237,38 @@ def describe(head, reg: Registry, mid: int) -> Mention:
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     text = doc.text[start:end]
     ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
-    m = Mention(id=mid, start=start, end=end, text=text, kind="title", sentence=0)
+    m = Mention(id=mid, start=start, end=end, text=text, kind="thing", sentence=0)
     if head.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP and head.pos_ == "PRON":
         m.kind = "pronoun"
+        m.start, m.end, m.text = head.idx, head.idx + len(head.text), head.text
         return m
+    person_name = False
     if ent is not None and ent.label_ in ("PERSON", "GPE", "NORP", "ORG", "FAC", "LOC"):
         m.label = ent.label_
         m.text = ent.text
         m.start, m.end = ent.start_char, ent.end_char
         actor = reg.lookup(ent.text)
         if ent.label_ == "PERSON" or (actor and actor.kind == "person"):
-            m.kind = "name"
+            m.kind, person_name = "name", True
+            m.label = "PERSON"
         elif actor:
             m.kind = "place" if actor.kind == "state" else "group"
         else:
             m.kind = "group" if ent.label_ in ("ORG", "NORP") else "place"
         if actor:
             m.actor, m.country, m.sector, m.role = actor.name, actor.country, actor.sector, actor.role
-    role = reg.role_in(" ".join(t.text for t in toks))
-    if role and (m.kind != "place" or head.ent_type_ == ""):
-        m.sector = m.sector if m.actor and m.kind == "name" else role.sector
-        m.role = m.role or role.role
-        if m.kind == "place" and head.ent_type_ == "":
-            m.kind = "title"
+    hint = toks + (_hint_tokens(head, toks) if person_name else [])
+    role = reg.role_in(" ".join(t.text for t in hint))
+    if role is not None and (ent is None or person_name or head.ent_type_ == ""):
+        if not (m.actor and person_name):
+            m.sector = role.sector
+            m.role = m.role or role.role
+        if ent is None or head.ent_type_ == "":
+            m.kind = "title" if role.person else "group"
+            m.text, m.start, m.end = text, start, end
     if not m.country:
-        m.country = _country_in([t for t in toks if t.i not in range(ent.start, ent.end)] if ent is not None else toks, reg)
+        outside = [t for t in hint if ent is None or not (ent.start <= t.i < ent.end)]
+        m.country = _country_in(outside, reg)
     return m
 
 
@@ -256,48 +276,82 @@ def find_mentions(doc, reg: Registry) -> list[Mention]:
     """Every actor-like noun phrase and pronoun, with in-document antecedents for
     pronouns and bare titles ("he", "the minister")."""
     mentions: list[Mention] = []
-    seen_heads = set()
-    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
-    sent_of = {}
-    for i, s in enumerate(doc.sents):
-        for t in s:
-            sent_of[t.i] = i
-    heads = []
-    for ent in doc.ents:
-        if ent.label_ in ("PERSON", "GPE", "NORP", "ORG"):
-            heads.append(ent.root)
+    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    heads = [ent.root for ent in doc.ents if ent.label_ in ("PERSON", "GPE", "NORP", "ORG")]
     for t in doc:
         if t.pos_ == "PRON" and t.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
             heads.append(t)
-        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "ROOT", "conj", "attr"):
+        elif t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "ROOT", "conj", "attr", "dative"):
             if reg.role_in(t.text) or reg.role_in(" ".join(x.text for x in np_tokens(t))):
                 heads.append(t)
+    seen = set()
     for h in sorted(set(heads), key=lambda t: t.i):
-        if h.i in seen_heads:
+        if h.i in seen:
             continue
-        seen_heads.add(h.i)
+        seen.add(h.i)
         m = describe(h, reg, len(mentions))
         m.sentence = sent_of.get(h.i, 0)
         mentions.append(m)
-    _link_antecedents(doc, mentions)
-    del sent_index
+    link_antecedents(mentions)
     return mentions
 
 
-def _link_antecedents(doc, mentions: list[Mention]) -> None:
-    """Pronouns and bare titles point at the most recent compatible named person."""
-    last_person: Mention | None = None
+def _role_word(role: str | None) -> str:
+    """The head word of a role: "Minister of Foreign Affairs" -> "minister"."""
+    words = (role or "").lower().split(",")[0].split(" of ")[0].split()
+    return words[-1] if words else ""
+
+
+POSSESSIVE = ("his ", "her ", "their ", "its ")
+STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG"}
+
+
+def link_antecedents(mentions: list[Mention]) -> None:
+    """Pronouns and bare titles point at the most recent compatible person ("he", "the
+    minister", "Lithuania's top diplomat"): same country, and a role that contains the
+    title's word, else the same sector within three sentences. "His foreign minister" is
+    someone else, of the possessor's country. An institution named without a country
+    ("the Foreign Ministry") takes the country of the officials around it."""
+    people: list[Mention] = []
+    last_country: str | None = None
     for m in mentions:
-        if m.kind == "name" and m.label == "PERSON":
-            last_person = m
-            continue
-        if last_person is None:
-            continue
         low = m.text.lower()
-        if m.kind == "pronoun" and low in PRONOUNS_PERSON:
-            m.antecedent = last_person.id
-        elif m.kind == "title" and low.startswith("the ") and m.role and not m.country:
-            m.antecedent = last_person.id
+        if m.kind == "name" and m.label == "PERSON":
+            people.append(m)
+        elif m.kind == "pronoun" and low in PRONOUNS_PERSON:
+            if people:
+                m.antecedent = people[-1].id
+        elif m.kind == "title" and low.startswith(POSSESSIVE):
+            if people and not m.country:
+                m.country = people[-1].country or _country_of_chain(people[-1], mentions)
+            people.append(m)
+        elif m.kind == "title":
+            if people and m.start <= people[-1].start < m.end:
+                continue  # "Foreign Minister X": the title of the name inside it
+            same = [p for p in reversed(people) if not (m.country and p.country and m.country != p.country)]
+            want = _role_word(m.role)
+            match = next((p for p in same if want and p.role and want in p.role.lower()), None)
+            if match is None:
+                match = next((p for p in same if p.sector == m.sector and m.sentence - p.sentence <= 5), None)
+            if match is None:
+                match = next((p for p in same if p.sector is None and m.sentence - p.sentence <= 3), None)
+            if match is not None:
+                m.antecedent = match.id
+            else:
+                people.append(m)
+        elif m.kind == "group" and m.role and not m.country and last_country and low.startswith("the ") \
+                and m.sector in STATE_SECTORS:
+            m.country = last_country
+        if m.country and m.kind in ("name", "title") and m.sector in (None, "GOV"):
+            last_country = m.country
+
+
+def _country_of_chain(m: Mention, mentions: list[Mention]) -> str | None:
+    seen = set()
+    while m.antecedent is not None and m.id not in seen:
+        seen.add(m.id)
+        m = mentions[m.antecedent]
+    return m.country
 
 
 def entity_of(m: Mention, by_id: dict[int, Mention], people: dict[str, Actor] | None = None) -> dict:
@@ -312,3 +366,44 @@ def entity_of(m: Mention, by_id: dict[int, Mention], people: dict[str, Actor] | 
         p = people[m.actor]
         country, sector, role = p.country or country, p.sector or sector, p.role or role
     return {"name": name, "country": country, "sector": sector or ("GOV" if m.kind == "place" else None), "role": role}
+
+
+# --- across documents (main process) ---------------------------------------------------
+
+def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Actor]:
+    """Group person mentions across documents by transliteration-folded name; each group
+    is one actor with the registry's facts or, failing that, what the titles say."""
+    people: list[Actor] = [a for a in known if a.kind == "person"]
+    hints: dict[str, Counter] = {}
+    for a in analyses:
+        for m in a.mentions:
+            if m.kind != "name" or m.label != "PERSON":
+                continue
+            actor = next((p for p in people if any(same_person(m.text, x) for x in (p.name, *p.aliases))), None)
+            if actor is None:
+                actor = Actor(name=m.text, aliases=[m.text], inferred=True)
+                people.append(actor)
+            elif m.text not in actor.aliases and m.text != actor.name:
+                actor.aliases.append(m.text)
+                if actor.inferred and len(m.text.split()) > len(actor.name.split()):
+                    actor.name = m.text
+            m.actor = actor.name
+            c = hints.setdefault(id(actor), Counter())
+            for key, val in (("country", m.country), ("sector", m.sector), ("role", m.role)):
+                if val:
+                    c[(key, val)] += 1
+    for p in people:
+        c = hints.get(id(p))
+        if not c:
+            continue
+        for key in ("country", "sector", "role"):
+            if getattr(p, key) is None:
+                best = [v for (k, v), _ in c.most_common() if k == key]
+                if best:
+                    setattr(p, key, best[0])
+    by_alias = {x: p for p in people for x in (p.name, *p.aliases)}
+    for a in analyses:
+        for m in a.mentions:
+            if m.kind == "name" and m.label == "PERSON":
+                m.actor = by_alias.get(m.actor, None).name if by_alias.get(m.actor) else m.actor
+    return people

@@ -16,15 +16,20 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .model import Quote, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _WORD = re.compile(r"\w+")
 _NP_LEFT = {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "case", "predet", "advmod", "npadvmod"}
 _NP_RIGHT = {"compound", "flat", "prep", "nummod", "cc", "conj", "pobj", "nmod"}
+# Quotation marks as spaCy tokens, for keeping a content's quotation balanced.
 _OPENING = {"“", "\"", "``", "„", "«"}
 _CLOSING = {"”", "\"", "''", "»"}
+_STRAIGHT = {"\"", "''", "``"}
 _MARK_CHARS = "\"“”„«»`'"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_SUBJECT = {"conj", "advcl", "xcomp", "acl"}
@@ -99,6 +104,7 @@ class _Mark:
     length: int
     opens: bool
     straight: bool  # typewriter marks (" '') rather than typographic ones
+
 
 def _mark_direction(text: str, pos: int, length: int, mark: str, r: Rules) -> bool:
     """True if the mark opens: the context decides, the glyph breaks ties."""
@@ -200,7 +206,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 class _Cue:
     """One attribution found in the parse: who, by which words, and (if any) what."""
 
-    token: object  # the cue verb or the "according" token
+    token: Token  # the cue word: a verb, "according", a noun or a speaker line's colon
     text: str
     kind: str  # "speech" | "according"
     speaker: tuple[int, int] | None  # token range [start, end)
@@ -299,12 +305,20 @@ def _strip_edges(doc, start: int, end: int) -> tuple[int, int]:
     start, end = _strip_punct(doc, start, end)
     while end > start and doc[end - 1].dep_ == "cc":
         end = _strip_punct(doc, start, end - 1)[1]
-    opened = sum(1 for t in doc[start:end] if t.text in _OPENING)
-    closed = sum(1 for t in doc[start:end] if t.text in _CLOSING)
-    while opened > closed and end < len(doc) and (doc[end].is_punct and doc[end].text not in _OPENING):
-        closed += doc[end].text in _CLOSING
+    open_marks = _open_marks(doc[start:end])
+    while open_marks and end < len(doc) and doc[end].is_punct and doc[end].text not in _OPENING - _STRAIGHT:
+        open_marks = _open_marks(doc[start:end + 1])
         end += 1
     return start, end
+
+
+def _open_marks(tokens) -> bool:
+    """True if a quotation opened among the tokens is not closed there."""
+    texts = [t.text for t in tokens]
+    straight = sum(texts.count(m) for m in _STRAIGHT)
+    curly_open = sum(texts.count(m) for m in _OPENING - _STRAIGHT)
+    curly_close = sum(texts.count(m) for m in _CLOSING - _STRAIGHT)
+    return straight % 2 == 1 or curly_open > curly_close
 
 
 def _clause_content(verb, text: str, r: Rules) -> tuple[int, int] | None:
@@ -381,6 +395,8 @@ def _object_content(verb, r: Rules, needs_complement: bool = False) -> tuple[int
         return None
     start = min(c.left_edge.i for c in parts)
     end = max(c.right_edge.i for c in parts) + 1
+    if start == verb.i + 1 and verb.doc[start].dep_ == "prep":
+        start += 1  # "called for talks": the preposition belongs to the cue
     start, end = _strip_edges(verb.doc, start, end)
     return _char_range(verb.doc, start, end) if end > start else None
 
@@ -554,6 +570,7 @@ def _speaker_lines(doc, text: str, r: Rules) -> Iterator[_Cue]:
 
 
 def _is_speaker_name(name, r: Rules) -> bool:
+    """A short run of proper nouns or capitals that is not a place, a date or a section label."""
     words = [t for t in name if not t.is_punct]
     if not words or len(words) > r.line_max_words or words[0].lower_ in r.not_speakers:
         return False
@@ -748,34 +765,41 @@ def _reported(idx: _Index, cues: list[_Cue]) -> list[_Found]:
     return found
 
 
+def _start(f: _Found) -> int:
+    return f.span[0]
+
+
 def _attach_unlinked(idx: _Index, pending: list[int], found: list[_Found], cues: list[_Cue], r: Rules) -> list[_Found]:
     """Quotations without a cue take the speaker of the adjoining sentence's attribution.
 
     Only quotations that open their sentence and have a few words qualify: a short quotation
     inside a narrative sentence is a scare quote, not speech.
     """
-    found = sorted(found, key=lambda f: f.span[0])
+    found = sorted(found, key=_start)
+    cue_sents = [idx.sent_of(c.token.idx) for c in cues]
     for k in pending:
         span = idx.spans[k]
         byline = _byline(k, idx, r)
         if byline is not None:
-            found.append(_found(span, True, None, idx, speaker=byline))
+            bisect.insort(found, _found(span, True, None, idx, speaker=byline), key=_start)
         elif _starts_sentence(k, idx) and _words(idx.text[span[0]:span[1]]) >= r.min_words:
-            found.append(_adjoining(span, idx, found, cues))
-        found.sort(key=lambda f: f.span[0])
+            bisect.insort(found, _adjoining(span, idx, found, cues, cue_sents), key=_start)
     return found
 
 
-def _adjoining(span: tuple[int, int], idx: _Index, found: list[_Found], cues: list[_Cue]) -> _Found:
+def _adjoining(span: tuple[int, int], idx: _Index, found: list[_Found], cues: list[_Cue], cue_sents: list[int]) -> _Found:
+    """The speaker of the previous sentence's attribution, else of a bare cue ("He said so.")
+    in the next sentence."""
     first, last = idx.sent_of(span[0]), idx.sent_of(span[1] - 1)
-    source = next((f for f in reversed(found) if f.span[0] < span[0] and f.sent in (first - 1, first)
+    pos = bisect.bisect_left(found, span[0], key=_start)
+    source = next((f for f in reversed(found[max(0, pos - 6):pos]) if f.sent in (first - 1, first)
                    and (f.speaker is not None or f.relay)), None)
     quote = _found(span, True, None, idx)
     if source is not None:
         quote.cue, quote.speaker, quote.relay = source.cue, source.speaker, list(source.relay)
         return quote
-    bare = next((c for c in cues if idx.sent_of(c.token.idx) == last + 1 and c.content is None
-                 and not c.used and c.speaker is not None), None)
+    lo, hi = bisect.bisect_left(cue_sents, last + 1), bisect.bisect_right(cue_sents, last + 1)
+    bare = next((c for c in cues[lo:hi] if c.content is None and not c.used and c.speaker is not None), None)
     if bare is not None:
         quote.cue, quote.speaker, quote.relay = bare, bare.speaker, list(bare.relay)
     return quote

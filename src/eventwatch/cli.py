@@ -1,4 +1,4 @@
-"""The command line: ``eventwatch run``, ``export``, ``actors``, ``timex``.
+"""The command line: ``eventwatch run``, ``export``, ``actors``, ``timex``, ``serve``.
 
 Exit codes: 0 all inputs processed; 1 some inputs were rejected (the rest were
 processed); 2 usage or set-up error (bad option, unreadable store, missing model).
@@ -171,6 +171,42 @@ def timex_cmd(dct: Optional[str] = typer.Option(None, "--dct", help="Document cr
     found = timex.tag(text, dct)
     print(json.dumps([{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value} for t in found],
                      ensure_ascii=False, indent=1))
+
+
+@app.command()
+def serve(
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store (default: $EVENTWATCH_DB or the user store)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Serve the HTTP API (/api, /openapi.json) and the dashboard (/) over the store.
+
+    Writes need EVENTWATCH_API_TOKEN; without it the server only listens on loopback."""
+    import os
+
+    import uvicorn
+
+    from .api import TOKEN_ENV, create_app, is_loopback
+    from .store import StoreError
+
+    path = db or default_db()
+    if not path.exists():
+        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
+        raise typer.Exit(EXIT_USAGE)
+    if not is_loopback(host) and not os.environ.get(TOKEN_ENV):
+        err.print(f"[red]error:[/] refusing to listen on {host}, which other machines can reach, without a token; "
+                  f"set {TOKEN_ENV} or use --host 127.0.0.1")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        application = create_app(path)
+    except StoreError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(EXIT_USAGE)
+    shown = f"[{host}]" if ":" in host else host
+    out_console.print(f"eventwatch dashboard: http://{shown}:{port}/  (API: http://{shown}:{port}/openapi.json)")
+    if not os.environ.get(TOKEN_ENV):
+        out_console.print(f"read-only: set {TOKEN_ENV} to allow POST /api/documents")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -87,6 +87,17 @@ class Mention:
     actor: str | None = None  # canonical actor name once resolved
 
 
+def best_mention(mentions: list[Mention], start: int, end: int) -> Mention | None:
+    """The mention a span names: a person's name inside it first, else the widest mention
+    inside it, else the narrowest mention around it ("Foreign Minister Budrys" -> Budrys)."""
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    names = [m for m in inside if m.kind == "name"]
+    if names or inside:
+        return (names or sorted(inside, key=lambda m: m.start - m.end))[0]
+    around = [m for m in mentions if m.start <= start < m.end]
+    return min(around, key=lambda m: m.end - m.start) if around else None
+
+
 @dataclass
 class Actor:
     name: str
@@ -153,6 +164,7 @@ class Event:
     actor_mentions: list[int] = field(default_factory=list)
     recipient_mentions: list[int] = field(default_factory=list)
     speaker_mention: int | None = None
+    date_source: str | None = None  # "timex" (the text states it) | "report" (date of a present statement)
     trigger: str | None = None
     story: str | None = None
 

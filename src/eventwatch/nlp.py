@@ -57,6 +57,7 @@ def load(model: str | None = None, patterns: Iterable[dict] | None = None):
     nlp.add_pipe("eventwatch_paragraphs", before="parser")
     patterns = list(patterns or [])
     if patterns:
-        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+        # Case-sensitive on purpose: "WHO" is an organisation, "who" is not.
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
         ruler.add_patterns(patterns)
     return nlp

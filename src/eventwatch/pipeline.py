@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections import Counter, deque
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actors_stage
 from . import attribution, clean, events, ingest, nlp, timex
-from .model import Actor, Analysis, Document, Event, Mention, RawDocument, Rejected
+from .model import Actor, Analysis, Document, Event, RawDocument, Rejected, best_mention
 from .settings import Options
 from .store import Store
 
@@ -102,45 +102,6 @@ def _work(raws: list[RawDocument]) -> list[Analysis | Rejected]:
 
 # --- across documents (main process) ---------------------------------------------------
 
-def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Actor]:
-    """Group person mentions across documents by transliteration-folded name; each group
-    is one actor with the registry's facts or, failing that, what the titles say."""
-    people: list[Actor] = [a for a in known if a.kind == "person"]
-    hints: dict[str, Counter] = {}
-    for a in analyses:
-        for m in a.mentions:
-            if m.kind != "name" or m.label != "PERSON":
-                continue
-            actor = next((p for p in people if any(actors_stage.same_person(m.text, x) for x in (p.name, *p.aliases))), None)
-            if actor is None:
-                actor = Actor(name=m.text, aliases=[m.text], inferred=True)
-                people.append(actor)
-            elif m.text not in actor.aliases and m.text != actor.name:
-                actor.aliases.append(m.text)
-                if actor.inferred and len(m.text.split()) > len(actor.name.split()):
-                    actor.name = m.text
-            m.actor = actor.name
-            c = hints.setdefault(id(actor), Counter())
-            for key, val in (("country", m.country), ("sector", m.sector), ("role", m.role)):
-                if val:
-                    c[(key, val)] += 1
-    for p in people:
-        c = hints.get(id(p))
-        if not c:
-            continue
-        for key in ("country", "sector", "role"):
-            if getattr(p, key) is None:
-                best = [v for (k, v), _ in c.most_common() if k == key]
-                if best:
-                    setattr(p, key, best[0])
-    by_alias = {x: p for p in people for x in (p.name, *p.aliases)}
-    for a in analyses:
-        for m in a.mentions:
-            if m.kind == "name" and m.label == "PERSON":
-                m.actor = by_alias.get(m.actor, None).name if by_alias.get(m.actor) else m.actor
-    return people
-
-
 def _event_id(e: Event) -> str:
     rep = e.reports[0]
     key = "|".join([rep.doc, e.event, ",".join(sorted(x["name"] or "" for x in e.actor)),
@@ -157,7 +118,7 @@ def finish(analyses: list[Analysis], people: list[Actor]) -> None:
         a.document.story = "story-" + a.document.content_hash[:10]
         for q in a.quotes:
             if q.speaker_span is not None:
-                m = next((m for m in a.mentions if m.start <= q.speaker_span.start < m.end), None)
+                m = best_mention(a.mentions, q.speaker_span.start, q.speaker_span.end)
                 q.speaker = ent(m.id) if m is not None else {"name": q.speaker_span.text, "country": None, "sector": None, "role": None}
         for e in a.events:
             e.actor = _dedupe([ent(i) for i in e.actor_mentions])
@@ -222,8 +183,14 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
 
 
 def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, str], None] | None = None) -> RunResult:
-    """Process ``inputs`` into the store. ``progress(kind, doc_id)`` is called per document
-    with kind "done", "skipped" or "rejected"."""
+    """Process the files and folders ``inputs`` into the store. ``progress(kind, doc_id)`` is
+    called per document with kind "done", "skipped" or "rejected"."""
+    return process(ingest.read_inputs(inputs, opts.max_bytes), opts, progress)
+
+
+def process(raws: Iterable[RawDocument | Rejected], opts: Options,
+            progress: Callable[[str, str], None] | None = None) -> RunResult:
+    """Process documents already in memory (the API's entry point; ``run`` reads files)."""
     t0 = time.perf_counter()
     result = RunResult()
     store = Store(opts.db)
@@ -234,14 +201,13 @@ def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, st
         known_people = tuple(store.inferred_actors())
         registry = actors_stage.load_registry(tuple(opts.actor_files))
         version = pipeline_version()
-        raws = ingest.read_inputs(inputs, opts.max_bytes)
         ingest_rejected: list[Rejected] = []
-        batches = _batches(raws, opts.batch_size, result, store, opts.reprocess, version, ingest_rejected, progress)
+        batches = _batches(iter(raws), opts.batch_size, result, store, opts.reprocess, version, ingest_rejected, progress)
 
         def handle(batch: list[RawDocument], out: list[Analysis | Rejected]) -> None:
             analyses = [a for a in out if isinstance(a, Analysis)]
             bad = [r for r in out if isinstance(r, Rejected)]
-            people = resolve_people(analyses, [*registry.people, *known_people])
+            people = actors_stage.resolve_people(analyses, [*registry.people, *known_people])
             finish(analyses, people)
             store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad)
             store.save_actors(_actors_seen(analyses, people, registry))

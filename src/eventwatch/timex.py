@@ -1136,7 +1136,9 @@ def _bare_month(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
         return None  # "the March of the Combatant Mothers", "the March for Life"
     mo = _month_num(word)
     tense = ctx.tense(m.start(), m.end())
-    return _Cand(m.start(), m.end(), "DATE", _deictic(lambda d: _month_value(_cycle_year(d, mo, tense), mo)), prio=4)
+    deictic = _deictic(lambda d: _month_value(_cycle_year(d, mo, tense), mo))
+    # Without a DCT the month is still known, the year is not: XXXX-09, as for "20 November".
+    return _Cand(m.start(), m.end(), "DATE", lambda st: deictic(st) if st.dct is not None else f"XXXX-{mo:02d}", prio=4)
 
 
 @_rule(

@@ -1,0 +1,361 @@
+"""The HTTP API and the dashboard that sits on it (FastAPI, served by ``eventwatch serve``).
+
+Every read goes through :mod:`eventwatch.query`, the same layer the CLI exports use, so
+the API, the dashboard and the files show the same records. Lists are also served as
+CSV (``/api/events.csv``, ...) with the same filters. Writes run the real pipeline and
+need ``Authorization: Bearer <EVENTWATCH_API_TOKEN>``; a server without a token refuses
+every write. The dashboard is static files built from npm packages at development time
+and shipped in this package, so nothing is fetched when it runs.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+import threading
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Callable, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field, model_validator
+
+from . import query
+from .query import EVENT_TYPES, EventFilter
+from .store import Store
+
+TOKEN_ENV = "EVENTWATCH_API_TOKEN"
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+STATIC = Path(str(resources.files("eventwatch") / "web" / "static"))
+# The dashboard loads only its own files; nothing inline, nothing from elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Rows per page.")]
+CsvLimit = Annotated[int | None, Query(ge=1, description="Rows (default: every matching row).")]
+Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
+Sort = Annotated[str, Query(pattern=r"^-?(date|score|confidence|type|id)$",
+                            description="date, score, confidence, type or id; prefix - for descending.")]
+
+
+def _bad(field: str, msg: str, value: Any) -> RequestValidationError:
+    return RequestValidationError([{"type": "value_error", "loc": ("query", field), "msg": msg, "input": value}])
+
+
+def _check_date(field: str, value: str | None) -> str | None:
+    if value:
+        try:
+            date.fromisoformat(value + {4: "-01-01", 7: "-01"}.get(len(value), ""))
+        except ValueError:
+            raise _bad(field, "not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)", value) from None
+    return value
+
+
+def event_filter(
+    actor: Annotated[str | None, Query(max_length=200, description="Actor name, any spelling seen.")] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="The actor's country (ISO alpha-3 or IGO, EUR, ...).")] = None,
+    recipient: Annotated[str | None, Query(max_length=200, description="The recipient's country code or name.")] = None,
+    type: Annotated[str | None, Query(max_length=200, description="PLOVER event type(s), comma-separated.")] = None,
+    date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN, description="Earliest event date (inclusive).")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=DATE_PATTERN, description="Latest event date (inclusive).")] = None,
+    story: Annotated[str | None, Query(max_length=200, description="Story id.")] = None,
+    doc: Annotated[str | None, Query(max_length=500, description="Only events reported by this document.")] = None,
+    dyad: Annotated[str | None, Query(pattern=r"^[^,]+,[^,]+$", description="Two sides, comma-separated (codes or names); either direction.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in the evidence, trigger, names or outlet.")] = None,
+) -> EventFilter:
+    """The event filters, shared by the JSON and CSV forms of every event view."""
+    types: tuple[str, ...] = ()
+    if type:
+        types = tuple(dict.fromkeys(t.strip().upper() for t in type.split(",") if t.strip()))
+        unknown = [t for t in types if t not in EVENT_TYPES]
+        if unknown:
+            raise _bad("type", f"unknown event type {', '.join(unknown)}; PLOVER types are {', '.join(EVENT_TYPES)}", type)
+    pair = tuple(x.strip() for x in dyad.split(",")) if dyad else None
+    return EventFilter(actor=actor, country=country, recipient=recipient, types=types,
+                       date_from=_check_date("from", date_from), date_to=_check_date("to", date_to),
+                       story=story, doc=doc, dyad=pair, q=q)
+
+
+Filter = Annotated[EventFilter, Depends(event_filter)]
+
+
+class DocumentIn(BaseModel):
+    """A document to process: its text or its HTML, and whatever metadata is known."""
+
+    text: str | None = Field(None, description="Plain article text.")
+    html: str | None = Field(None, description="The article's HTML page.")
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$",
+                           description="Document id (default: derived from the content).")
+    url: str | None = Field(None, max_length=2000)
+    title: str | None = Field(None, max_length=1000)
+    outlet: str | None = Field(None, max_length=200)
+    published: str | None = Field(None, pattern=r"^(\d{4}|XXXX)(-\d{2}(-\d{2})?)?$",
+                                  description="Publication date, YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "DocumentIn":
+        if bool(self.text and self.text.strip()) == bool(self.html and self.html.strip()):
+            raise ValueError("give exactly one of 'text' or 'html', not empty")
+        return self
+
+
+def _csv(rows: list[dict], fields: list[str], name: str) -> Response:
+    """CSV as `eventwatch export --format csv` writes it: lists and objects become JSON text."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="{name}.csv"'})
+
+
+def _page(request: Request, items: list, total: int, limit: int, offset: int, **extra) -> dict:
+    nxt = str(request.url.include_query_params(offset=offset + limit)) if offset + limit < total else None
+    return {"total": total, "limit": limit, "offset": offset, **extra, "next": nxt, "items": items}
+
+
+def _sorted(rows: list[dict], sort: str, keys: dict[str, Callable[[dict], Any]]) -> list[dict]:
+    """Sort in Python (actors and stories are few); missing values always go last."""
+    key = keys[sort.lstrip("-")]
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    return sorted(present, key=key, reverse=sort.startswith("-")) + missing
+
+
+EVENT_CSV = ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
+             "story", "trigger", "reports"]
+ACTOR_SORTS = {"name": lambda a: a["name"].casefold(), "mentions": lambda a: a["mentions"], "events": lambda a: a["events"]}
+STORY_SORTS = {"date": lambda s: max((d["published"] or "" for d in s["documents"]), default="") or None,
+               "events": lambda s: s["events"], "documents": lambda s: len(s["documents"]), "id": lambda s: s["id"]}
+
+
+def create_app(db: str | Path, token: str | None = None) -> FastAPI:
+    """The application over the store at ``db``. ``token`` (default: $EVENTWATCH_API_TOKEN)
+    guards the write API; without one, writes are refused."""
+    db = Path(db)
+    token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+    with Store(db) as store:
+        query.prepare(store)
+    local = threading.local()
+    write_lock = threading.Lock()
+
+    def reader() -> Store:
+        """One connection per server thread: SQLite connections are not shared across threads."""
+        if getattr(local, "store", None) is None:
+            local.store = Store(db)
+        return local.store
+
+    def authorised(request: Request) -> None:
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if not token:
+            raise HTTPException(401, f"writes are disabled: start the server with {TOKEN_ENV} set",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    app = FastAPI(title="eventwatch", version=_version(),
+                  description="A sourced, dated record of political events (PLOVER 2.0): who did what to whom, "
+                              "and who says so. Every list is also served as CSV at the same path plus `.csv`.",
+                  docs_url=None, redoc_url=None)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    # --- events ------------------------------------------------------------------------
+    def events_page(f: EventFilter, sort: str, limit: int | None, offset: int) -> tuple[int, list[dict]]:
+        store = reader()
+        return query.count_events(store, f), query.find_events(store, f, sort, limit, offset)
+
+    @app.get("/api/events", tags=["events"], summary="Events, filtered, sorted and paged")
+    def list_events(request: Request, f: Filter, sort: Sort = "date", limit: Limit = 50, offset: Offset = 0) -> dict:
+        total, items = events_page(f, sort, limit, offset)
+        return _page(request, items, total, limit, offset, sort=sort)
+
+    @app.get("/api/events.csv", tags=["events"], summary="Events as CSV", response_class=Response)
+    def list_events_csv(f: Filter, sort: Sort = "date", limit: CsvLimit = None, offset: Offset = 0) -> Response:
+        _, items = events_page(f, sort, limit, offset)
+        return _csv(items, EVENT_CSV, "events")
+
+    @app.get("/api/events/{event_id}", tags=["events"], summary="One event with every report, its evidence and document")
+    def get_event(event_id: str) -> dict:
+        found = query.event(reader(), event_id)
+        if found is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return found
+
+    # --- actors, countries ---------------------------------------------------------------
+    def actor_rows(q: str | None, country: str | None, sector: str | None, sort: str) -> list[dict]:
+        rows = query.actor_list(reader())
+        if q:
+            want = q.casefold()
+            rows = [a for a in rows if any(want in n.casefold() for n in (a["name"], *a["aliases"]))]
+        if country:
+            rows = [a for a in rows if (a["country"] or "").upper() == country.upper()]
+        if sector:
+            rows = [a for a in rows if (a["sector"] or "").upper() == sector.upper()]
+        return _sorted(rows, sort, ACTOR_SORTS)
+
+    ActorSort = Annotated[str, Query(pattern=r"^-?(name|mentions|events)$", description="name, mentions or events; - for descending.")]
+    ActorQ = Annotated[str | None, Query(max_length=200, description="Part of a name or alias.")]
+    Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")]
+    Sector = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="PLOVER sector code.")]
+
+    @app.get("/api/actors", tags=["actors"], summary="Resolved actors with their spellings, mentions and events")
+    def list_actors(request: Request, q: ActorQ = None, country: Country = None, sector: Sector = None,
+                    sort: ActorSort = "-events", limit: Limit = 50, offset: Offset = 0) -> dict:
+        rows = actor_rows(q, country, sector, sort)
+        return _page(request, rows[offset:offset + limit], len(rows), limit, offset, sort=sort)
+
+    @app.get("/api/actors.csv", tags=["actors"], summary="Actors as CSV", response_class=Response)
+    def list_actors_csv(q: ActorQ = None, country: Country = None, sector: Sector = None,
+                        sort: ActorSort = "-events", limit: CsvLimit = None, offset: Offset = 0) -> Response:
+        rows = actor_rows(q, country, sector, sort)[offset:]
+        return _csv(rows[:limit] if limit else rows,
+                    ["name", "country", "sector", "role", "kind", "aliases", "mentions", "events", "inferred"], "actors")
+
+    @app.get("/api/countries", tags=["actors"], summary="Countries taking part in events")
+    def list_countries() -> dict:
+        items = query.countries(reader())
+        return {"total": len(items), "items": items}
+
+    @app.get("/api/countries.csv", tags=["actors"], summary="Countries as CSV", response_class=Response)
+    def list_countries_csv() -> Response:
+        return _csv(query.countries(reader()), ["code", "name", "events"], "countries")
+
+    # --- stories and documents -----------------------------------------------------------
+    StoryQ = Annotated[str | None, Query(max_length=200, description="Part of a document title.")]
+    Outlet = Annotated[str | None, Query(max_length=200, description="Only stories this outlet reported.")]
+    StorySort = Annotated[str, Query(pattern=r"^-?(date|events|documents|id)$", description="date, events, documents or id.")]
+
+    @app.get("/api/stories", tags=["stories"], summary="Stories: documents reporting the same story, and their outlets")
+    def list_stories(request: Request, q: StoryQ = None, outlet: Outlet = None, sort: StorySort = "-date",
+                     limit: Limit = 50, offset: Offset = 0) -> dict:
+        rows = _sorted(query.stories(reader(), q, outlet), sort, STORY_SORTS)
+        return _page(request, rows[offset:offset + limit], len(rows), limit, offset, sort=sort)
+
+    @app.get("/api/stories.csv", tags=["stories"], summary="Stories as CSV", response_class=Response)
+    def list_stories_csv(q: StoryQ = None, outlet: Outlet = None, sort: StorySort = "-date",
+                         limit: CsvLimit = None, offset: Offset = 0) -> Response:
+        rows = _sorted(query.stories(reader(), q, outlet), sort, STORY_SORTS)[offset:]
+        return _csv(rows[:limit] if limit else rows,
+                    ["id", "title", "outlets", "documents", "events", "first_date", "last_date"], "stories")
+
+    @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story: its documents, outlets and events")
+    def get_story(story_id: str) -> dict:
+        found = query.story(reader(), story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return found
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"],
+             summary="A document's cleaned text with the evidence of its events marked")
+    def get_document(doc_id: str) -> dict:
+        found = query.document(reader(), doc_id)
+        if found is None:
+            raise HTTPException(404, f"no document {doc_id!r}")
+        return found
+
+    # --- time series and network --------------------------------------------------------
+    Side = Annotated[str, Query(min_length=1, max_length=200, description="Country code or actor name.")]
+    Interval = Annotated[Literal["day", "week", "month"], Query(description="Bucket size.")]
+
+    @app.get("/api/dyads", tags=["analysis"], summary="Events between two sides over time: counts by type, mean score")
+    def get_dyads(a: Side, b: Side, f: Filter, interval: Interval = "week") -> dict:
+        return query.dyad_series(reader(), a, b, interval, f)
+
+    @app.get("/api/dyads.csv", tags=["analysis"], summary="The dyad time series as CSV", response_class=Response)
+    def get_dyads_csv(a: Side, b: Side, f: Filter, interval: Interval = "week") -> Response:
+        data = query.dyad_series(reader(), a, b, interval, f)
+        rows = [{"period": s["period"], "start": s["start"], "end": s["end"], "n": s["n"], "mean_score": s["mean_score"],
+                 "a_to_b_n": s["a_to_b"]["n"], "a_to_b_mean_score": s["a_to_b"]["mean_score"],
+                 "b_to_a_n": s["b_to_a"]["n"], "b_to_a_mean_score": s["b_to_a"]["mean_score"],
+                 **{t: s["counts"].get(t, 0) for t in EVENT_TYPES}} for s in data["series"]]
+        return _csv(rows, ["period", "start", "end", "n", "mean_score", "a_to_b_n", "a_to_b_mean_score",
+                           "b_to_a_n", "b_to_a_mean_score", *EVENT_TYPES], "dyads")
+
+    Level = Annotated[Literal["actor", "country"], Query(description="Nodes are actors or countries.")]
+    Nodes = Annotated[int, Query(ge=1, le=500, description="Keep this many of the busiest nodes.")]
+
+    @app.get("/api/network", tags=["analysis"], summary="Actors as nodes, events between them as edges")
+    def get_network(f: Filter, level: Level = "actor", nodes: Nodes = 60) -> dict:
+        return query.network(reader(), f, level, nodes)
+
+    @app.get("/api/network.csv", tags=["analysis"], summary="The network's edges as CSV", response_class=Response)
+    def get_network_csv(f: Filter, level: Level = "actor", nodes: Nodes = 60) -> Response:
+        return _csv(query.network(reader(), f, level, nodes)["edges"], ["source", "target", "n", "mean_score", "counts"],
+                    "network")
+
+    # --- writes --------------------------------------------------------------------------
+    @app.post("/api/documents", tags=["documents"], status_code=201, dependencies=[Depends(authorised)],
+              summary="Process a document through the pipeline and return its events",
+              responses={200: {"description": "Already stored with these exact bytes; its events"},
+                         401: {"description": "Missing or wrong bearer token"},
+                         422: {"description": "Invalid body, or the document was rejected (reason given)"}})
+    def post_document(body: DocumentIn) -> JSONResponse:
+        from . import ingest, pipeline
+        from .model import RawDocument
+        from .settings import Options
+
+        raw = (body.text or body.html or "").encode("utf-8")
+        doc_id = body.id or "api-" + hashlib.sha256(raw).hexdigest()[:16]
+        source = body.url or "api"
+        bad = ingest._check(doc_id, source, raw, ingest.DEFAULT_MAX_BYTES)
+        if bad is not None:
+            raise HTTPException(422, f"document {doc_id} rejected: {bad.reason}")
+        doc = RawDocument(id=doc_id, source=source, raw=raw, kind="html" if body.html else "text",
+                          title=body.title, outlet=body.outlet, published=body.published, url=body.url)
+        with write_lock:
+            result = pipeline.process([doc], Options(db=db, workers=1))
+        if result.rejected:
+            raise HTTPException(422, f"document {doc_id} rejected: {result.rejected[0].reason}")
+        stored = result.doc_ids[0]
+        events = query.find_events(reader(), EventFilter(doc=stored), limit=None)
+        return JSONResponse({"doc": stored, "status": "processed" if result.processed else "unchanged",
+                             "document": f"/api/documents/{stored}", "events": events},
+                            status_code=201 if result.processed else 200)
+
+    # --- the dashboard -------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("eventwatch")
+    except PackageNotFoundError:
+        return "0"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
