@@ -97,7 +97,8 @@ class Registry:
     by_alias: dict[str, Actor] = field(default_factory=dict)  # exact alias -> actor
     by_demonym: dict[str, Actor] = field(default_factory=dict)
     people: list[Actor] = field(default_factory=list)
-    _role_words: list[tuple[str, Role]] = field(default_factory=list)
+    _roles_by_phrase: dict[str, Role] = field(default_factory=dict)
+    _max_role_words: int = 1
 
     def add(self, actor: Actor, demonyms: Iterable[str] = ()) -> None:
         self.actors.append(actor)
@@ -110,7 +111,11 @@ class Registry:
             self.people.append(actor)
 
     def finish(self) -> "Registry":
-        self._role_words = sorted(((w, r) for r in self.roles for w in r.words), key=lambda x: -len(x[0]))
+        self._roles_by_phrase = {}
+        for r in self.roles:
+            for w in r.words:
+                self._roles_by_phrase.setdefault(w, r)
+        self._max_role_words = max((len(w.split()) for w in self._roles_by_phrase), default=1)
         return self
 
     def lookup(self, text: str) -> Actor | None:
@@ -130,12 +135,21 @@ class Registry:
         return None
 
     def role_in(self, text: str) -> Role | None:
-        """The longest role phrase in ``text`` (lower-cased, word-bounded)."""
-        low = f" {text.lower()} "
-        for w, r in self._role_words:
-            if f" {w} " in low or f" {w}s " in low:
-                return r
-        return None
+        """The longest role phrase in ``text`` (lower-cased, word-bounded, plural allowed).
+
+        Looks up every word n-gram in a dict, so the cost is the text's length, not the
+        number of role phrases: this runs for every noun phrase of every document."""
+        words = re.findall(r"[\w'’.-]+", text.lower())
+        best: tuple[int, Role] | None = None
+        for i in range(len(words)):
+            for n in range(min(self._max_role_words, len(words) - i), 0, -1):
+                gram = " ".join(words[i: i + n])
+                r = self._roles_by_phrase.get(gram) or (self._roles_by_phrase.get(gram[:-1]) if gram.endswith("s") else None)
+                if r is not None:
+                    if best is None or n > best[0]:
+                        best = (n, r)
+                    break
+        return best[1] if best else None
 
     def ruler_patterns(self) -> list[dict]:
         pats = []
@@ -202,13 +216,23 @@ def np_tokens(head) -> list:
     return sorted(out, key=lambda t: t.i)
 
 
+def entity_at(doc, i: int):
+    """The named entity covering token ``i`` (``doc.ents`` rebuilds its tuple on every
+    access, so the token-to-entity map is built once per document and cached on it)."""
+    index = doc.user_data.get("eventwatch_ents")
+    if index is None:
+        index = {t: e for e in doc.ents for t in range(e.start, e.end)}
+        doc.user_data["eventwatch_ents"] = index
+    return index.get(i)
+
+
 def _country_in(tokens, reg: Registry, skip=None) -> str | None:
     doc = tokens[0].doc if tokens else None
     for t in tokens:
         if t is skip:
             continue
         if t.ent_type_ in ("GPE", "NORP", "ORG") and doc is not None:
-            span = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+            span = entity_at(doc, t.i)
             hit = reg.lookup(span.text if span is not None else t.text)
             if hit and hit.kind in ("state", "organisation") and hit.country:
                 return hit.country
@@ -235,8 +259,8 @@ def describe(head, reg: Registry, mid: int) -> Mention:
     doc = head.doc
     toks = np_tokens(head)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    text = doc.text[start:end]
-    ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+    text = doc[toks[0].i: toks[-1].i + 1].text
+    ent = entity_at(doc, head.i)
     m = Mention(id=mid, start=start, end=end, text=text, kind="thing", sentence=0)
     if head.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP and head.pos_ == "PRON":
         m.kind = "pronoun"

@@ -48,6 +48,17 @@ CsvLimit = Annotated[int | None, Query(ge=1, description="Rows (default: every m
 Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
 Sort = Annotated[str, Query(pattern=r"^-?(date|score|confidence|type|id)$",
                             description="date, score, confidence, type or id; prefix - for descending.")]
+ActorSort = Annotated[str, Query(pattern=r"^-?(name|mentions|events)$", description="name, mentions or events; - for descending.")]
+ActorQ = Annotated[str | None, Query(max_length=200, description="Part of a name or alias.")]
+Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")]
+Sector = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="PLOVER sector code.")]
+StoryQ = Annotated[str | None, Query(max_length=200, description="Part of a document title.")]
+Outlet = Annotated[str | None, Query(max_length=200, description="Only stories this outlet reported.")]
+StorySort = Annotated[str, Query(pattern=r"^-?(date|events|documents|id)$", description="date, events, documents or id.")]
+Side = Annotated[str, Query(min_length=1, max_length=200, description="Country code or actor name.")]
+Interval = Annotated[Literal["day", "week", "month"], Query(description="Bucket size.")]
+Level = Annotated[Literal["actor", "country"], Query(description="Nodes are actors or countries.")]
+Nodes = Annotated[int, Query(ge=1, le=500, description="Keep this many of the busiest nodes.")]
 
 
 def _bad(field: str, msg: str, value: Any) -> RequestValidationError:
@@ -212,11 +223,6 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
             rows = [a for a in rows if (a["sector"] or "").upper() == sector.upper()]
         return _sorted(rows, sort, ACTOR_SORTS)
 
-    ActorSort = Annotated[str, Query(pattern=r"^-?(name|mentions|events)$", description="name, mentions or events; - for descending.")]
-    ActorQ = Annotated[str | None, Query(max_length=200, description="Part of a name or alias.")]
-    Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")]
-    Sector = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="PLOVER sector code.")]
-
     @app.get("/api/actors", tags=["actors"], summary="Resolved actors with their spellings, mentions and events")
     def list_actors(request: Request, q: ActorQ = None, country: Country = None, sector: Sector = None,
                     sort: ActorSort = "-events", limit: Limit = 50, offset: Offset = 0) -> dict:
@@ -240,10 +246,6 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         return _csv(query.countries(reader()), ["code", "name", "events"], "countries")
 
     # --- stories and documents -----------------------------------------------------------
-    StoryQ = Annotated[str | None, Query(max_length=200, description="Part of a document title.")]
-    Outlet = Annotated[str | None, Query(max_length=200, description="Only stories this outlet reported.")]
-    StorySort = Annotated[str, Query(pattern=r"^-?(date|events|documents|id)$", description="date, events, documents or id.")]
-
     @app.get("/api/stories", tags=["stories"], summary="Stories: documents reporting the same story, and their outlets")
     def list_stories(request: Request, q: StoryQ = None, outlet: Outlet = None, sort: StorySort = "-date",
                      limit: Limit = 50, offset: Offset = 0) -> dict:
@@ -273,9 +275,6 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         return found
 
     # --- time series and network --------------------------------------------------------
-    Side = Annotated[str, Query(min_length=1, max_length=200, description="Country code or actor name.")]
-    Interval = Annotated[Literal["day", "week", "month"], Query(description="Bucket size.")]
-
     @app.get("/api/dyads", tags=["analysis"], summary="Events between two sides over time: counts by type, mean score")
     def get_dyads(a: Side, b: Side, f: Filter, interval: Interval = "week") -> dict:
         return query.dyad_series(reader(), a, b, interval, f)
@@ -289,9 +288,6 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
                  **{t: s["counts"].get(t, 0) for t in EVENT_TYPES}} for s in data["series"]]
         return _csv(rows, ["period", "start", "end", "n", "mean_score", "a_to_b_n", "a_to_b_mean_score",
                            "b_to_a_n", "b_to_a_mean_score", *EVENT_TYPES], "dyads")
-
-    Level = Annotated[Literal["actor", "country"], Query(description="Nodes are actors or countries.")]
-    Nodes = Annotated[int, Query(ge=1, le=500, description="Keep this many of the busiest nodes.")]
 
     @app.get("/api/network", tags=["analysis"], summary="Actors as nodes, events between them as edges")
     def get_network(f: Filter, level: Level = "actor", nodes: Nodes = 60) -> dict:

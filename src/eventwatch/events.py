@@ -41,6 +41,10 @@ class Trigger:
     needs_recipient: bool = False
     speech: bool = False
     not_actor_sectors: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
+    not_objects: frozenset[str] = frozenset()
+    civilian: tuple[str, str | None] | None = None
+    confidence: float | None = None
 
 
 @dataclass
@@ -53,6 +57,20 @@ class Rules:
     negation: frozenset[str] = frozenset()
     historical: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()
+    conditional: frozenset[str] = frozenset()
+    future_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    conditional_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    negated_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    civilian_sectors: frozenset[str] = frozenset()
+    state_sectors: frozenset[str] = frozenset()
+    quantity: frozenset[str] = frozenset()
+    light_nouns: dict[str, list[Trigger]] = field(default_factory=dict)  # noun -> its needs_verb triggers
+
+
+def _type_mode(value: str) -> tuple[str, str | None]:
+    """"REQUEST/yield" -> ("REQUEST", "yield"); "AGREE" -> ("AGREE", None)."""
+    event, _, mode = value.partition("/")
+    return event, mode or None
 
 
 @lru_cache(maxsize=1)
@@ -68,19 +86,32 @@ def rules() -> Rules:
             needs_verb=frozenset(row.get("needs_verb", [])), needs_modal=row.get("needs_modal", False),
             needs_recipient=row.get("needs_recipient", False), speech=row.get("speech", False),
             not_actor_sectors=frozenset(row.get("not_actor_sectors", [])),
+            unless=frozenset(row.get("unless", [])), not_objects=frozenset(row.get("not_objects", [])),
+            civilian=_type_mode(row["civilian"]) if row.get("civilian") else None, confidence=row.get("confidence"),
         )
         for w in trig.words:
             parts = tuple(w.split())
             r.by_word.setdefault(parts[0], []).append((parts, trig))
+            if trig.pos == "noun" and trig.needs_verb:
+                r.light_nouns.setdefault(parts[0], []).append(trig)
     aux = data["aux"]
     r.future, r.intent, r.hypothetical = frozenset(aux["future"]), frozenset(aux["intent"]), frozenset(aux["hypothetical"])
     r.negation, r.historical = frozenset(aux["negation"]), frozenset(aux["historical"])
+    r.conditional = frozenset(aux.get("conditional", ["if", "unless", "until"]))
     r.speech_verbs = frozenset(data["speech"]["verbs"])
+    for name in ("future_as", "conditional_as", "negated_as"):
+        setattr(r, name, {k: _type_mode(v) for k, v in data.get(name, {}).items()})
+    r.civilian_sectors = frozenset(data.get("sectors", {}).get("civilian", []))
+    r.state_sectors = frozenset(data.get("sectors", {}).get("state", []))
+    r.quantity = frozenset(data.get("quantity", {}).get("words", []))
     return r
 
 
-def score(event: str, r: Rules | None = None) -> float | None:
-    return (r or rules()).scores.get(event)
+def score(event: str, mode: str | None = None, r: Rules | None = None) -> float | None:
+    """The conflict-cooperation score (-10..+10) of a type, or of a type and mode where
+    the ontology file gives the mode its own score."""
+    scores = (r or rules()).scores
+    return scores.get(f"{event}/{mode}", scores.get(event)) if mode else scores.get(event)
 
 
 # --- parse helpers ---------------------------------------------------------------------
@@ -92,6 +123,8 @@ def _pos_ok(tok, pos: str) -> bool:
         return tok.pos_ in ("NOUN", "PROPN")
     if pos == "adj":
         return tok.pos_ == "ADJ"
+    if pos == "modal":
+        return tok.tag_ == "MD"
     return tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN")
 
 
@@ -141,39 +174,62 @@ def _subject(verb, seen=None):
     if passive:
         for prep in _children(verb, "agent"):
             for p in _children(prep, "pobj"):
-                return p
+                return _past_quantity(p)
     for c in verb.children:
         if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and not passive):
-            return c
+            return _past_quantity(c)
     if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i:
         return _subject(verb.head, seen)
-    if verb.dep_ == "relcl":
-        return None
+    if verb.dep_ == "acomp" and verb.head.i != verb.i:
+        return _subject(verb.head, seen)
     return None
 
 
-def _noun_actor(noun):
+def _past_quantity(tok):
+    """"Thousands of people", "members of the union", "a group of diplomats": the actor
+    is the noun after "of", not the quantity."""
+    r = rules()
+    for _ in range(3):
+        if tok.lemma_.lower() not in r.quantity and tok.lower_ not in r.quantity and tok.pos_ != "NUM":
+            return tok
+        nxt = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in _children(c, "pobj")), None)
+        if nxt is None:
+            return tok
+        tok = nxt
+    return tok
+
+
+def _noun_actor(noun, needs_verb=frozenset()):
+    """The actor of a nominal event: the subject of the verb that performs it ("Israel
+    mounted its invasion", "officials held a meeting"), else the possessor ("Minsk's
+    call"), the by-phrase ("the closure by Lithuania") or a national adjective."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "attr", "pobj", "nsubjpass"):
+        verb = head if head.pos_ in ("VERB", "AUX", "ADJ") else head.head
+        if verb.lemma_.lower() in needs_verb | LIGHT_VERBS | {"be", "remain", "stay"} and verb.pos_ in ("VERB", "AUX"):
+            subj = _subject(verb)
+            if subj is not None:
+                return subj
     for c in noun.children:
-        if c.dep_ == "poss":
+        if c.dep_ == "poss" and c.pos_ != "PRON":
             return c
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "by":
             for p in _children(c, "pobj"):
-                return p
+                return _past_quantity(p)
     for c in noun.children:
         if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
             return c
-    head = noun.head
-    if noun.dep_ in ("dobj", "attr", "pobj") and head.lemma_.lower() in LIGHT_VERBS | {"be"}:
-        verb = head if head.pos_ in ("VERB", "AUX") else head.head
-        return _subject(verb)
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
     return None
 
 
 def _complement_words(tok) -> set[str]:
     out = set()
     for c in tok.children:
-        if c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj"):
+        if c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj", "prt", "dative", "oprd", "acomp"):
             out.add(c.lemma_.lower())
             out.add(c.lower_)
             for g in c.children:
@@ -269,6 +325,7 @@ class Context:
     outlet: str | None
     describe: Callable  # token -> Mention (creates one on the fly for an unlisted noun phrase)
     country_of: Callable  # mention id -> country code or None
+    sector_of: Callable | None = None  # mention id -> sector code or None (else read off the mention)
 
 
 def _speaker_at(ctx: Context, char: int) -> int | None:
@@ -373,7 +430,7 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
     elif trig.pos == "adj":
         subj = _subject(verb)
     else:
-        subj = _noun_actor(tok)
+        subj = _noun_actor(tok, trig.needs_verb)
     found = [m for s in (_expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx)) is not None]
     if speaker is not None and (not found or all(m.kind == "pronoun" and m.text.lower() in FIRST_PERSON for m in found)):
         if found or (trig.pos != "verb" and trig.event in VERBAL):
@@ -403,10 +460,39 @@ def _recipient_mentions(tok, trig: Trigger, event: str, verb, actors: list[Menti
         if m is None or m.id in actor_ids or not _is_actorish(m, ctx):
             continue
         c = ctx.country_of(m.id)
-        if c is None or c in actor_countries:
+        if c is None or (c in actor_countries and not _across_society(actors, m, t, ctx)):
             continue
         out.append(m)
     return out
+
+
+def _across_society(actors: list[Mention], m: Mention, tok, ctx: Context) -> bool:
+    """Does an act of a state body reach its own society, or the reverse ("police
+    arrested protesters", "rebels demanded that the government ...")? Such a recipient
+    of the actor's own country counts; a minister instructing his own ministry does not."""
+    r = rules()
+    mine = {_side(a, None, ctx, r) for a in actors}
+    return _side(m, tok, ctx, r) not in mine | {None}
+
+
+def _sector(m: Mention, ctx: Context) -> str | None:
+    seen = set()
+    while m.sector is None and m.antecedent is not None and m.antecedent not in seen and m.antecedent < len(ctx.mentions):
+        seen.add(m.id)
+        m = ctx.mentions[m.antecedent]
+    return m.sector
+
+
+def _side(m: Mention, tok, ctx: Context, r: Rules) -> str | None:
+    """"state", "society" or None (not known) for an actor mention."""
+    sector = ctx.sector_of(m.id) if ctx.sector_of else _sector(m, ctx)
+    if tok is not None and tok.tag_ in ("NNPS", "NNS") and tok.ent_type_ == "NORP":
+        return "society"  # "Palestinians", "ethnic Albanians": a people, not its state
+    if sector in r.civilian_sectors or sector in ("REB", "UAF", "CRM", "PTY"):
+        return "society"
+    if sector in r.state_sectors or m.kind == "place":
+        return "state"
+    return None
 
 
 def _other_party(sent, tok, ctx: Context, actor_countries: set) -> list[Mention]:
@@ -447,9 +533,10 @@ def _main_counterpart(ctx: Context, actor_countries: set) -> list[Mention]:
 
 def _consumed(tok) -> set[int]:
     """Tokens inside the complement of a request, refusal or offer: what is requested
-    or refused is part of this event, not an event of its own."""
+    or refused ("rejected a proposal for talks", "accused Minsk of pushing migrants")
+    is part of this event, not an event of its own."""
     out = set()
-    deps = ("xcomp", "ccomp") if tok.pos_ == "VERB" else ("xcomp", "ccomp", "prep", "acl")
+    deps = ("xcomp", "ccomp", "dobj", "prep", "dative") if tok.pos_ == "VERB" else ("xcomp", "ccomp", "prep", "acl")
     stack = [c for c in tok.children if c.dep_ in deps]
     while stack:
         t = stack.pop()
@@ -458,10 +545,23 @@ def _consumed(tok) -> set[int]:
     return out
 
 
+def _purpose(tok, r: Rules) -> set[int]:
+    """Purpose and manner clauses of an act ("blocked roads to press their demands",
+    "refused, saying he would only meet him in Jerusalem"): why or how it was done, not
+    another event."""
+    out = set()
+    for c in tok.children:
+        is_to = c.dep_ in ("advcl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        saying = c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in r.speech_verbs
+        if is_to or saying:
+            out |= {t.i for t in c.subtree}
+    return out
+
+
 FIRST_PERSON = {"we", "i", "us", "our", "my", "me"}
 NON_STATE = {"IGO", "NGO", "MNC", "IMG", "EUR"}
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
-HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANCTION"}
+HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANCTION", "CONCEDE"}
 
 
 def code(doc, ctx: Context) -> list[Event]:
@@ -469,8 +569,10 @@ def code(doc, ctx: Context) -> list[Event]:
     r = rules()
     events: dict[tuple, Event] = {}
     consumed: set[int] = set()
+    quiet: list = []  # event-like sentences where no trigger fired: for the second opinion
     for sent in doc.sents:
         skip_until = -1
+        found = False
         for tok in sent:
             if tok.i < skip_until or tok.i in consumed:
                 continue
@@ -479,50 +581,163 @@ def code(doc, ctx: Context) -> list[Event]:
                 ev = _try(tok, trig, n, speaker, sent, ctx, r)
                 if ev is None:
                     continue
-                key = (ev.event, frozenset(ctx.country_of(i) or ctx.mentions[i].text for i in ev.actor_mentions),
-                       frozenset(ctx.country_of(i) or ctx.mentions[i].text for i in ev.recipient_mentions))
-                if key in events:
-                    _merge(events[key], ev)
-                else:
-                    events[key] = ev
+                _add(events, ev, ctx)
+                found = True
                 skip_until = tok.i + n
-                if ev.event in HEADS_OF_COMPLEMENT:
+                if ev.event in HEADS_OF_COMPLEMENT or trig.event in HEADS_OF_COMPLEMENT:
                     consumed |= _consumed(tok)
+                if trig.pos == "modal":
+                    consumed |= {tok.head.i} | _consumed(tok.head)
+                consumed |= _purpose(tok if trig.pos == "verb" else _verb_of(tok), r)
                 break
+        if not found and _event_like(sent, ctx):
+            quiet.append(sent)
+    for sent, event, mode, conf in second_opinion(quiet):
+        ev = _fallback_event(sent, event, mode, conf, ctx)
+        if ev is not None:
+            _add(events, ev, ctx)
     return list(events.values())
+
+
+def _add(events: dict, ev: Event, ctx: Context) -> None:
+    key = (ev.event, frozenset(ctx.country_of(i) or ctx.mentions[i].text for i in ev.actor_mentions),
+           frozenset(ctx.country_of(i) or ctx.mentions[i].text for i in ev.recipient_mentions))
+    if key in events:
+        _merge(events[key], ev)
+    else:
+        events[key] = ev
+
+
+def _event_like(sent, ctx: Context) -> bool:
+    """A sentence worth a second opinion: a finite clause with an actor as its subject
+    and another party named."""
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() in rules().speech_verbs:
+        return False
+    subj = _subject(root)
+    if subj is None or not _is_actorish(_mention_covering(ctx, subj.idx), ctx):
+        return False
+    return sum(1 for m in ctx.mentions if sent.start_char <= m.start < sent.end_char and m.kind != "thing") >= 2
+
+
+def _fallback_event(sent, event: str, mode: str | None, confidence: float, ctx: Context) -> Event | None:
+    """An event the embeddings suggest for a sentence: the root's subject acts on the
+    likeliest other party; no trigger, so a low confidence."""
+    root = sent.root
+    subj = _subject(root)
+    actor = _mention_for(subj, ctx) if subj is not None else None
+    if not _is_actorish(actor, ctx):
+        return None
+    countries = {ctx.country_of(actor.id)} - {None}
+    recips = _recipient_mentions(root, Trigger(event=event, pos="verb", words=frozenset()), event, root, [actor], ctx) \
+        or _other_party(sent, root, ctx, countries)
+    flags = _flags(root, root, rules(), False)
+    start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    text = sent.text.strip()
+    date, source = _event_date(root, root, ctx, sent, False)
+    return Event(
+        id="", event=event, mode=mode, actor=[], recipient=[], date=date, date_source=source, date_precision="none",
+        aux=flags, confidence=round(confidence, 2),
+        reports=[Report(doc=ctx.doc_id, evidence=[Span(start, start + len(text), text)], outlet=ctx.outlet)],
+        score=score(event, mode), actor_mentions=[actor.id], recipient_mentions=[m.id for m in recips],
+        speaker_mention=_speaker_at(ctx, root.idx), trigger=None,
+    )
+
+
+def _object_words(tok) -> list:
+    """The objects of a verb or the of-phrase of a noun, through "to"-complements."""
+    out = []
+    for t in [tok] + _children(tok, "xcomp"):
+        for c in t.children:
+            if c.dep_ in ("dobj", "nsubjpass", "dative") or (c.dep_ == "pobj"):
+                out.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "to", "from"):
+                out.extend(_children(c, "pobj"))
+    return [x for t in out for x in _expand_conj(t)]
+
+
+def _object_ok(tok, trig: Trigger, comp: set[str], ctx: Context) -> bool:
+    """`objects`: an object word from the list, or an object that names an actor."""
+    if comp & trig.objects:
+        return True
+    for o in _object_words(tok):
+        o = _past_quantity(o)
+        m = _mention_covering(ctx, o.idx)
+        if m is not None and m.kind != "thing" and _is_actorish(m, ctx):
+            return True
+        if o.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
+            return True
+    return False
+
+
+def _yields_to_noun(tok, r: Rules) -> bool:
+    """A verb whose object is itself a nominal event it performs ("ordered patrols",
+    "launched an investigation", "announced a suspension"): the noun is the event."""
+    for o in _children(tok, "dobj"):
+        for trig in r.light_nouns.get(o.lemma_.lower(), []) + r.light_nouns.get(o.lower_, []):
+            if tok.lemma_.lower() in trig.needs_verb:
+                return True
+    return False
+
+
+def _shift(event: str, mode: str | None, flags: list[str], tok, r: Rules) -> tuple[str, str | None, list[str]]:
+    """Negated cooperation is a refusal; a conditional concession a demand; a promised
+    or planned act an offer or a threat (see `future_as` in the ontology file)."""
+    if _condition(tok) and event in r.conditional_as:
+        new, new_mode = r.conditional_as[event]
+        return new, new_mode, [f for f in flags if f not in ("hypothetical", "negation")]
+    if "negation" in flags and event in r.negated_as:
+        new, new_mode = r.negated_as[event]
+        return new, new_mode or mode, [f for f in flags if f != "negation"]
+    if ({"future", "hypothetical"} & set(flags) or _condition(tok)) and event in r.future_as:
+        new, new_mode = r.future_as[event]
+        return new, new_mode or (mode if new in ("THREATEN",) else None), flags
+    return event, mode, flags
 
 
 def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r: Rules) -> Event | None:
     """One trigger at one token: an event if every condition of the trigger holds."""
-    verb = _verb_of(tok) if trig.pos != "verb" else tok
-    if verb is tok and verb.lemma_.lower() in r.speech_verbs and trig.event not in ("REQUEST", "ACCUSE", "REJECT"):
+    verb = _verb_of(tok) if trig.pos not in ("verb", "modal") else (tok.head if trig.pos == "modal" else tok)
+    if trig.pos == "verb" and tok.lemma_.lower() in r.speech_verbs and not (trig.needs or trig.event in ("REQUEST", "ACCUSE", "REJECT")):
         return None
     if trig.speech and speaker is None:
         return None
     comp = _complement_words(tok)
+    if trig.unless and comp & trig.unless:
+        return None
+    if trig.not_objects and comp & trig.not_objects:
+        return None
     if trig.needs and not comp & trig.needs:
         return None
-    if trig.objects and not comp & trig.objects:
+    if trig.objects and not _object_ok(tok, trig, comp, ctx):
         return None
     if trig.needs_verb and verb.lemma_.lower() not in trig.needs_verb:
+        return None
+    if trig.pos == "verb" and _yields_to_noun(tok, r):
         return None
     flags = _flags(tok, verb, r, speaker is not None)
     if trig.needs_modal and not ({"future", "hypothetical"} & set(flags) or verb.lemma_.lower() in r.intent):
         return None
     event = trig.event
-    mode = dict(trig.mode_by_word).get(tok.lemma_.lower(), trig.mode)
+    mode = dict(trig.mode_by_word).get(tok.lemma_.lower(), dict(trig.mode_by_word).get(" ".join(t.lemma_.lower() for t in tok.doc[tok.i: tok.i + n]), trig.mode))
     for m_name, words in trig.modes:
         if comp & words:
             mode = m_name
             break
-    if event == "RETREAT" and _condition(tok):
-        event, mode = "REQUEST", "yield"
-        flags = [f for f in flags if f not in ("hypothetical", "negation")]
     actors = _actor_mentions(tok, trig, verb, speaker, ctx)
     if not actors or not any(_is_actorish(m, ctx) for m in actors):
         return None
-    if trig.not_actor_sectors and any(m.sector in trig.not_actor_sectors or m.kind == "place" for m in actors):
+    if trig.pos == "modal":
+        subj = _subject(verb)
+        if subj is None or any(m.start <= subj.idx < m.end for m in actors) or subj.lower_ in FIRST_PERSON | {"you"}:
+            return None
+    subj_tok = _subject(tok) if trig.pos == "verb" else None
+    sides = {_side(m, subj_tok if subj_tok is not None and m.start <= subj_tok.idx < m.end else None, ctx, r) for m in actors}
+    if trig.not_actor_sectors and (any(_sector(m, ctx) in trig.not_actor_sectors for m in actors) or "state" in sides and "society" not in sides):
         return None
+    if trig.civilian and sides == {"society"}:
+        event, mode = trig.civilian
+    event, mode, flags = _shift(event, mode, flags, tok, r)
     actor_countries = {ctx.country_of(m.id) for m in actors} - {None}
     recips = _recipient_mentions(tok, trig, event, verb, actors, ctx)
     if trig.needs_recipient and not recips:
@@ -538,14 +753,14 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         id="", event=event, mode=mode, actor=[], recipient=[], date=date, date_source=source,
         date_precision="none", aux=flags, confidence=_confidence(trig, actors, recips, speaker),
         reports=[Report(doc=ctx.doc_id, evidence=[Span(start, start + len(text), text)], outlet=ctx.outlet)],
-        score=r.scores.get(event), actor_mentions=[m.id for m in actors], recipient_mentions=[m.id for m in recips],
+        score=score(event, mode, r), actor_mentions=[m.id for m in actors], recipient_mentions=[m.id for m in recips],
         speaker_mention=speaker, trigger=tok.doc[tok.i: tok.i + n].text,
     )
 
 
 def _confidence(trig: Trigger, actors: list[Mention], recips: list[Mention], speaker: int | None) -> float:
     """Higher when the parse names both parties; lower for speech-only cues and guesses."""
-    c = 0.9 if trig.pos == "verb" else 0.75
+    c = trig.confidence or (0.9 if trig.pos == "verb" else 0.75)
     if trig.speech:
         c -= 0.2
     if not recips:
@@ -571,3 +786,7 @@ def _merge(into: Event, other: Event) -> None:
     into.confidence = max(into.confidence, other.confidence)
     if into.speaker_mention is None:
         into.speaker_mention = other.speaker_mention
+
+
+def second_opinion(sents) -> list:
+    return []

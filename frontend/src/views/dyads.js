@@ -1,0 +1,98 @@
+// The escalation chart: events between two sides over time, stacked by type, with the
+// mean conflict-cooperation score of each direction. Click a bar for its events.
+
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
+  PointElement, Tooltip } from "chart.js";
+import { get } from "../api.js";
+import { h } from "../dom.js";
+import { link, score, typeColour } from "../format.js";
+import { dataLinks, field, select } from "./common.js";
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement,
+  Tooltip, Legend);
+
+const INTERVALS = [["day", "Day"], ["week", "Week"], ["month", "Month"]];
+
+export async function dyadView(params, go) {
+  const countries = (await get("/api/countries")).items;
+  const a = params.a || (countries[0] && countries[0].code);
+  const b = params.b || (countries.find((c) => c.code !== a) || {}).code;
+  const interval = params.interval || "week";
+  const title = h("h1", {}, "Escalation");
+  if (!a || !b) {
+    return { el: h("section", {}, title, h("p", { class: "empty" },
+      "No events between two countries yet: process some articles with 'eventwatch run' first.")) };
+  }
+  const data = await get("/api/dyads", { a, b, interval });
+  const names = Object.fromEntries(countries.map((c) => [c.code, c.name ? `${c.code} — ${c.name}` : c.code]));
+  const options = countries.map((c) => [c.code, names[c.code]]);
+  const change = (e) => {
+    const form = e.target.form;
+    go("/dyads", { a: form.a.value, b: form.b.value, interval: form.interval.value });
+  };
+  const form = h("form", { class: "filters", onchange: change, onsubmit: (e) => e.preventDefault() },
+    field("Side A", select("a", a, options.some(([c]) => c === a) ? options : [[a, a], ...options])),
+    field("Side B", select("b", b, options.some(([c]) => c === b) ? options : [[b, b], ...options])),
+    field("Interval", select("interval", interval, INTERVALS)));
+  const dyad = `${a},${b}`;
+  const placed = data.total - data.undated;
+  const summary = h("p", { class: "summary" },
+    `${data.total} events between ${a} and ${b}, either direction; ${placed} placed by the date they happened. `,
+    data.undated ? h("a", { href: link.events({ dyad }) }, `${data.undated} have no usable date`) : null,
+    data.undated ? " and are not on the chart (never placed at their publication date)." : null);
+  const canvas = h("canvas", { id: "dyad-chart", role: "img", "aria-label": `Events between ${a} and ${b} over time` });
+  const chartBox = data.series.length ? h("div", { class: "chart" }, canvas)
+    : h("p", { class: "empty" }, "No dated events for this pair yet.");
+  const el = h("section", {}, title, form, summary, chartBox,
+    data.series.length ? seriesTable(data, dyad) : null, dataLinks("/api/dyads", { a, b, interval }));
+  return { el, mounted: () => data.series.length ? drawChart(canvas, data, dyad) : null };
+}
+
+function drawChart(canvas, data, dyad) {
+  const series = data.series;
+  const bars = data.types.map((type) => ({
+    type: "bar", label: type, stack: "events", yAxisID: "y", backgroundColor: typeColour(type), maxBarThickness: 90,
+    data: series.map((s) => s.counts[type] || 0),
+  }));
+  const line = (label, key, colour) => ({
+    type: "line", label, yAxisID: "score", data: series.map((s) => s[key].mean_score), borderColor: colour,
+    backgroundColor: colour, spanGaps: true, tension: 0.2, pointRadius: 4, borderWidth: 2,
+  });
+  const chart = new Chart(canvas, {
+    data: {
+      labels: series.map((s) => s.period),
+      datasets: [line(`mean score ${data.a}→${data.b}`, "a_to_b", "#222"),
+        line(`mean score ${data.b}→${data.a}`, "b_to_a", "#7a52a8"), ...bars],
+    },
+    options: {
+      animation: false, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, beginAtZero: true, title: { display: true, text: "events" }, ticks: { precision: 0 } },
+        score: { position: "right", min: -10, max: 10, grid: { drawOnChartArea: false },
+          title: { display: true, text: "mean score (− conflict · + cooperation)" } },
+      },
+      plugins: { legend: { position: "bottom" },
+        tooltip: { callbacks: { footer: (items) => `mean score ${score(series[items[0].dataIndex].mean_score)} · click for events` } } },
+      onClick: (_, elements) => {
+        if (!elements.length) return;
+        const s = series[elements[0].index];
+        location.hash = link.events({ dyad, from: s.start, to: s.end });
+      },
+    },
+  });
+  return () => chart.destroy();
+}
+
+function seriesTable(data, dyad) {
+  return h("details", { class: "series" }, h("summary", {}, "Table"),
+    h("table", {},
+      h("thead", {}, h("tr", {}, ["Period", "Events", "Mean score", `${data.a}→${data.b}`, `${data.b}→${data.a}`, "By type"]
+        .map((t) => h("th", {}, t)))),
+      h("tbody", {}, data.series.filter((s) => s.n).map((s) => h("tr", {},
+        h("td", {}, h("a", { href: link.events({ dyad, from: s.start, to: s.end }) }, s.period)),
+        h("td", { class: "num" }, s.n), h("td", { class: "num" }, score(s.mean_score)),
+        h("td", { class: "num" }, `${s.a_to_b.n} (${score(s.a_to_b.mean_score)})`),
+        h("td", { class: "num" }, `${s.b_to_a.n} (${score(s.b_to_a.mean_score)})`),
+        h("td", {}, Object.entries(s.counts).map(([t, n]) => `${t} ${n}`).join(", ")))))));
+}

@@ -1,0 +1,63 @@
+"""Shared fixtures: the bundled sample corpus, its gold, and one real run of it."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "belarus-lithuania-2025"
+SAMPLE_ACTORS = ROOT / "examples" / "belarus-lithuania-2025.actors.toml"
+GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
+SCORER = ROOT.parent / "shared" / "tools" / "score_events.py"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class SampleRun:
+    out: Path
+    db: Path
+    result: object
+
+    def rows(self, table: str) -> list[dict]:
+        return read_jsonl(self.out / f"{table}.jsonl")
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory) -> SampleRun:
+    """The sample corpus through the real pipeline, once per test session."""
+    from eventwatch import export, pipeline
+    from eventwatch.settings import Options
+    from eventwatch.store import Store
+
+    tmp = tmp_path_factory.mktemp("sample")
+    opts = Options(db=tmp / "store.db", actor_files=(str(SAMPLE_ACTORS),), workers=1)
+    result = pipeline.run([SAMPLE], opts)
+    with Store(opts.db) as store:
+        export.export(store, tmp / "out", "jsonl", result.doc_ids)
+    return SampleRun(out=tmp / "out", db=opts.db, result=result)
+
+
+@pytest.fixture(scope="session")
+def scorer():
+    """The project's scorer (../shared/tools/score_events.py), which CI has beside the clone."""
+    if not SCORER.exists():
+        pytest.fail(f"scorer not found at {SCORER}: the shared/ folder must sit beside the repository")
+    spec = importlib.util.spec_from_file_location("score_events", SCORER)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def nlp_pipeline():
+    from eventwatch import actors, nlp
+
+    reg = actors.load_registry((str(SAMPLE_ACTORS),))
+    return nlp.load(None, reg.ruler_patterns()), reg
