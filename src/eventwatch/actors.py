@@ -2,20 +2,29 @@
 
 Three sources of knowledge, all data: the starter file ``data/actors/world.toml``
 (states with name forms, demonyms and capitals; organisations), ``data/roles.toml``
-(titles and institution words that give sector and role), and the user's own actor
-files (people, local organisations). The registry feeds spaCy an entity ruler so that
-"Belarus" is a place, not an organisation.
+(titles and institution words that give sector and role, and words that are never part
+of a person's name), and the user's own actor files (people, local organisations). The
+registry feeds spaCy an entity ruler so that "Belarus" is a place, not an organisation.
 
-Names are compared after transliteration folding (Łukašenka = Lukashenka =
-Lukashenko): ASCII folding, digraph folding (sh/zh/ch/kh, ya/yu), Belarusian and
-Russian endings (-ka/-ko, -oŭ/-ov), then a consonant skeleton used for blocking and
-rapidfuzz for the final decision.
+Per document (in the workers): spaCy's PERSON entities are completed from the text itself
+(a name after a title, a surname repeated without its first name, a first name spaCy cut
+off) and each mention gets what its own words, its appositions and its sentence say about
+country, sector and role; titles and pronouns point at the most recent compatible person.
+Across documents (in the main process): person mentions are grouped by
+transliteration-folded name, and an unknown person becomes a provisional actor, marked
+inferred, with the country, sector and role most of its mentions support.
+
+Names are compared after transliteration folding (Łukašenka = Lukashenka = Lukashenko):
+ASCII folding, digraph folding (sh/zh/ch/kh, ya/yu), Belarusian and Russian endings
+(-ka/-ko, -oŭ/-ov), then a consonant skeleton used for blocking and rapidfuzz for the
+final decision.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -34,7 +43,14 @@ _DIGRAPHS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "c"),
              ("ia", "a"), ("iu", "u"), ("y", "i"), ("j", "i"), ("q", "k"), ("ck", "k")]
 _ENDINGS = [("ou", "ov"), ("au", "ov"), ("aw", "ov"), ("ka", "k"), ("ko", "k"), ("ii", "i"), ("iy", "i")]
 _VOWELS = set("aeiou")
+_SHORT_U = re.compile(r"(?<=[aeo])u(?=[^aeiou])")  # Belarusian ŭ after a vowel is Russian v: Ціханоўская
+_POSSESSIVE = re.compile(r"\s*['’‘`´]s?$")
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’‘\-.]*$")
+_WORDS = re.compile(r"[\w'’]+(?:-[\w'’]+)*|[^\w\s]")
+_NOT_NAME_ENTS = {"DATE", "TIME", "GPE", "NORP", "LOC", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
+
+# --- transliteration folding -----------------------------------------------------------
 
 def fold(name: str) -> str:
     """Transliteration-folded form of a name: lower ASCII, digraphs and endings normalised."""
@@ -44,6 +60,7 @@ def fold(name: str) -> str:
     for w in s.split():
         for a, b in _DIGRAPHS:
             w = w.replace(a, b)
+        w = _SHORT_U.sub("v", w)
         for a, b in _ENDINGS:
             if w.endswith(a) and len(w) > len(a) + 2:
                 w = w[: -len(a)] + b
@@ -58,11 +75,22 @@ def skeleton(word: str) -> str:
     return "".join(c for c in word if c not in _VOWELS and c != " ")
 
 
+def block_key(name: str) -> str:
+    """Blocking key of a name: the first consonants of its folded surname. Only names that
+    share it are compared with rapidfuzz, so lookups stay cheap in a large actor file."""
+    words = fold(name).split()
+    if not words:
+        return ""
+    sk = skeleton(words[-1])
+    return sk[:2] if len(sk) >= 2 else words[-1][:2]
+
+
 def same_word(a: str, b: str) -> bool:
-    """Two folded name words that can be the same name in another transliteration."""
+    """Two folded name words that can be the same name in another transliteration.
+    A feminine form is another person: Navalnaya is not Navalny, Ivanova not Ivanov."""
     if a == b:
         return True
-    if not a or not b or a[0] != b[0]:
+    if not a or not b or a[0] != b[0] or a.endswith("a") != b.endswith("a"):
         return False
     sa, sb = skeleton(a), skeleton(b)
     if sa == sb and len(sa) >= 2:
@@ -78,9 +106,16 @@ def same_person(a: str, b: str) -> bool:
     if not same_word(fa[-1], fb[-1]):
         return False
     if len(fa) > 1 and len(fb) > 1:
-        return same_word(fa[0], fb[0]) or fa[0][0] == fb[0][0] and len(fa[0]) <= 2
+        return same_word(fa[0], fb[0]) or fa[0][0] == fb[0][0] and min(len(fa[0]), len(fb[0])) <= 2
     return True
 
+
+def clean_name(text: str) -> str:
+    """A name as written, without a possessive ending ("Donald Trump‘s" -> "Donald Trump")."""
+    return _POSSESSIVE.sub("", text.strip()).strip(" ,.;:")
+
+
+# --- the registry ---------------------------------------------------------------------
 
 @dataclass
 class Role:
@@ -97,8 +132,11 @@ class Registry:
     by_alias: dict[str, Actor] = field(default_factory=dict)  # exact alias -> actor
     by_demonym: dict[str, Actor] = field(default_factory=dict)
     people: list[Actor] = field(default_factory=list)
-    _roles_by_phrase: dict[str, Role] = field(default_factory=dict)
-    _max_role_words: int = 1
+    not_name: set[str] = field(default_factory=set)  # lower-case words never part of a person's name
+    role_by_name: dict[str, Role] = field(default_factory=dict)
+    _blocks: dict[str, list[tuple[str, Actor]]] = field(default_factory=lambda: defaultdict(list))
+    _role_of: dict[str, Role] = field(default_factory=dict)
+    _role_index: dict[str, list[tuple[tuple[str, ...], Role]]] = field(default_factory=dict)
 
     def add(self, actor: Actor, demonyms: Iterable[str] = ()) -> None:
         self.actors.append(actor)
@@ -109,47 +147,116 @@ class Registry:
             self.by_demonym.setdefault(d.lower(), actor)
         if actor.kind == "person":
             self.people.append(actor)
+            for alias in {actor.name, *actor.aliases}:
+                self._blocks[block_key(alias)].append((alias, actor))
+
+    def extended(self, extra: Iterable[Actor]) -> "Registry":
+        """A copy with ``extra`` actors added (those not known yet); the cached registry
+        that ``load_registry`` returns stays as the files say."""
+        new = Registry(actors=list(self.actors), roles=self.roles, by_alias=dict(self.by_alias),
+                       by_demonym=dict(self.by_demonym), people=list(self.people), not_name=self.not_name,
+                       _blocks=defaultdict(list, {k: list(v) for k, v in self._blocks.items()}))
+        for a in extra:
+            if new.lookup(a.name) is None:
+                new.add(a)
+        return new.finish()
 
     def finish(self) -> "Registry":
-        self._roles_by_phrase = {}
-        for r in self.roles:
-            for w in r.words:
-                self._roles_by_phrase.setdefault(w, r)
-        self._max_role_words = max((len(w.split()) for w in self._roles_by_phrase), default=1)
+        """Index the role phrases by their first word (longest phrase first)."""
+        self._role_of = {w: r for r in self.roles for w in r.words}
+        self.role_by_name = {r.role: r for r in self.roles}
+        index: dict[str, list[tuple[tuple[str, ...], Role]]] = defaultdict(list)
+        for phrase, role in self._role_of.items():
+            words = tuple(_WORDS.findall(phrase))
+            if words:
+                index[words[0]].append((words, role))
+        for cands in index.values():
+            cands.sort(key=lambda c: -len(c[0]))
+        self._role_index = dict(index)
         return self
 
     def lookup(self, text: str) -> Actor | None:
         """An actor known by exactly this name or demonym, or a person by folded name."""
-        t = text.strip()
-        t = re.sub(r"^(the)\s+", "", t, flags=re.I)
-        t = re.sub(r"[’']s$", "", t)
-        hit = self.by_alias.get(t) or self.by_alias.get(t.lower()) or self.by_demonym.get(t.lower())
-        if hit:
-            return hit
-        return self.person(t)
+        for t in dict.fromkeys((text.strip(), clean_name(text))):
+            t = re.sub(r"^(the)\s+", "", t, flags=re.I)
+            hit = self.by_alias.get(t) or self.by_alias.get(t.lower()) or self.by_demonym.get(t.lower())
+            if hit:
+                return hit
+        return self.person(clean_name(text))
 
     def person(self, name: str) -> Actor | None:
-        for p in self.people:
-            if any(same_person(name, a) for a in (p.name, *p.aliases)):
-                return p
+        """A known person whose name (or an alias) is this one in another spelling."""
+        for alias, actor in self._blocks.get(block_key(name), ()):
+            if same_person(name, alias):
+                return actor
         return None
 
-    def role_in(self, text: str) -> Role | None:
-        """The longest role phrase in ``text`` (lower-cased, word-bounded, plural allowed).
+    def holder(self, role: str, country: str, date: str | None) -> Actor | None:
+        """The one known person who held ``role`` for ``country`` at ``date`` (an ISO date;
+        an undated document is taken to be current, so a role that has ended is out)."""
+        want = role.split(",")[0].lower()
+        day = date if date and re.match(r"\d{4}-\d\d-\d\d$", date) else None
+        found = []
+        for p in self.people:
+            if p.country != country or not p.role or want not in p.role.lower():
+                continue
+            if day is None and p.valid_to:
+                continue
+            if day is not None and (p.valid_from and str(p.valid_from) > day or p.valid_to and str(p.valid_to) < day):
+                continue
+            found.append(p)
+        return found[0] if len(found) == 1 else None
 
-        Looks up every word n-gram in a dict, so the cost is the text's length, not the
-        number of role phrases: this runs for every noun phrase of every document."""
-        words = re.findall(r"[\w'’.-]+", text.lower())
-        best: tuple[int, Role] | None = None
-        for i in range(len(words)):
-            for n in range(min(self._max_role_words, len(words) - i), 0, -1):
-                gram = " ".join(words[i: i + n])
-                r = self._roles_by_phrase.get(gram) or (self._roles_by_phrase.get(gram[:-1]) if gram.endswith("s") else None)
-                if r is not None:
-                    if best is None or n > best[0]:
-                        best = (n, r)
+    def role_spans(self, text: str) -> list[tuple[int, int, Role]]:
+        """Every role phrase in ``text`` as (start, end, role), leftmost-longest; the last
+        word may be plural ("border guards", "ministries")."""
+        words = [(m.start(), m.end(), m.group()) for m in _WORDS.finditer(text.lower())]
+        out = []
+        i = 0
+        while i < len(words):
+            w = words[i][2]
+            keys = [w] + ([w[:-1], w[:-2]] if w.endswith("s") else [])
+            hit = None
+            for key in keys:
+                for phrase, role in self._role_index.get(key, ()):
+                    n = len(phrase)
+                    if i + n <= len(words) and _phrase_at(phrase, words, i):
+                        hit = (n, role)
+                        break
+                if hit:
                     break
-        return best[1] if best else None
+            if hit:
+                n, role = hit
+                out.append((words[i][0], words[i + n - 1][1], role))
+                i += n
+            else:
+                i += 1
+        return out
+
+    def role_in(self, text: str) -> Role | None:
+        """The longest role phrase in ``text``."""
+        spans = self.role_spans(text)
+        return max(spans, key=lambda s: s[1] - s[0])[2] if spans else None
+
+    def canonical_role(self, role: str | None) -> str | None:
+        """A free-text role in canonical words: "Press Secretary, Ministry of Foreign Affairs
+        of Belarus" -> "Spokesperson, ..." (its title part names a role in roles.toml)."""
+        if not role:
+            return role
+        head, _, rest = role.partition(",")
+        if head in self.role_by_name:
+            return role
+        spans = self.role_spans(head)
+        if not spans:
+            return role
+        found = max(spans, key=lambda s: s[1] - s[0])
+        if found[0] > 0 and head[:found[0]].strip():
+            return role
+        return found[2].role + ("," + rest if rest else "") + head[found[1]:]
+
+    def is_person_role(self, role: str | None) -> bool:
+        r = self.role_by_name.get((role or "").split(",")[0])
+        return bool(r and r.person)
 
     def ruler_patterns(self) -> list[dict]:
         pats = []
@@ -164,6 +271,14 @@ class Registry:
         return pats
 
 
+def _phrase_at(phrase: tuple[str, ...], words: list[tuple[int, int, str]], i: int) -> bool:
+    for k, p in enumerate(phrase):
+        w = words[i + k][2]
+        if w != p and not (k == len(phrase) - 1 and w in (p + "s", p + "es")):
+            return False
+    return True
+
+
 def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text("utf-8"))
@@ -171,13 +286,20 @@ def _read_toml(path: Path) -> dict:
         raise ValueError(f"actor file {path}: {e}") from None
 
 
-def _actors_from(data: dict) -> Iterable[tuple[Actor, list[str]]]:
-    for row in data.get("actor", []):
+def _actors_from(data: dict, path: object = "") -> Iterable[tuple[Actor, list[str]]]:
+    for n, row in enumerate(data.get("actor", []), 1):
+        if not isinstance(row, dict) or not row.get("name"):
+            raise ValueError(f"actor file {path}: actor #{n} has no name")
         yield Actor(
             name=row["name"], country=row.get("country"), sector=row.get("sector"), role=row.get("role"),
             aliases=list(row.get("aliases", [])), kind=row.get("kind", "person"),
-            valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
+            valid_from=_iso(row.get("valid_from")), valid_to=_iso(row.get("valid_to")),
         ), list(row.get("demonyms", []))
+
+
+def _iso(value) -> str | None:
+    """TOML dates arrive as ``datetime.date`` when unquoted; keep ISO strings throughout."""
+    return None if value is None else str(value)
 
 
 @lru_cache(maxsize=8)
@@ -186,29 +308,170 @@ def load_registry(user_files: tuple[str, ...] = ()) -> Registry:
     reg = Registry()
     data = resources.files("eventwatch") / "data"
     for path in user_files:
-        for actor, demonyms in _actors_from(_read_toml(Path(path))):
+        for actor, demonyms in _actors_from(_read_toml(Path(path)), path):
             reg.add(actor, demonyms)
     world = data / "actors" / "world.toml"
     if world.is_file():
-        for actor, demonyms in _actors_from(tomllib.loads(world.read_text("utf-8"))):
+        for actor, demonyms in _actors_from(tomllib.loads(world.read_text("utf-8")), world):
             reg.add(actor, demonyms)
     roles = data / "roles.toml"
     if roles.is_file():
-        for row in tomllib.loads(roles.read_text("utf-8")).get("role", []):
+        raw = tomllib.loads(roles.read_text("utf-8"))
+        for row in raw.get("role", []):
             reg.roles.append(Role(tuple(w.lower() for w in row["words"]), row["role"], row["sector"], bool(row.get("person", True))))
+        reg.not_name = {w.lower() for w in raw.get("names", {}).get("not_name", [])}
     return reg.finish()
 
 
+def to_toml(actors: Iterable[Actor]) -> str:
+    """Actors as ``[[actor]]`` tables of an actor file, for confirming inferred ones."""
+    def q(s: str) -> str:
+        return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    out = []
+    for a in actors:
+        rows = [f"name = {q(a.name)}", f"kind = {q(a.kind or 'person')}"]
+        for key in ("country", "sector", "role", "valid_from", "valid_to"):
+            if getattr(a, key):
+                rows.append(f"{key} = {q(str(getattr(a, key)))}")
+        aliases = [x for x in dict.fromkeys(a.aliases) if x != a.name]
+        if aliases:
+            rows.append("aliases = [" + ", ".join(q(x) for x in aliases) + "]")
+        out.append("[[actor]]\n" + "\n".join(rows) + "\n")
+    return "\n".join(out)
+
+
+# --- names in one parsed document --------------------------------------------------------
+
+def _text(doc) -> str:
+    """The Doc's text, kept: ``Doc.text`` joins every token on each access."""
+    text = doc.user_data.get("eventwatch.text")
+    if text is None:
+        text = doc.user_data["eventwatch.text"] = doc.text
+    return text
+
+
+def _ent_at(doc, i: int):
+    """The entity covering token ``i``, from an index built once per set of entities."""
+    cached = doc.user_data.get("eventwatch.ents")
+    if cached is None:
+        ents = doc.ents
+        at = [None] * len(doc)
+        for e in ents:
+            for k in range(e.start, e.end):
+                at[k] = e
+        cached = doc.user_data["eventwatch.ents"] = at
+    return cached[i]
+
+
+def _doc_roles(doc, reg: Registry) -> tuple[list[int], list[tuple[int, int, Role]]]:
+    """Role phrases of the whole document, found once and kept on the Doc."""
+    cached = doc.user_data.get("eventwatch.roles")
+    if cached is None or cached[0] is not reg:
+        spans = reg.role_spans(_text(doc))
+        cached = (reg, [s[0] for s in spans], spans)
+        doc.user_data["eventwatch.roles"] = cached
+    return cached[1], cached[2]
+
+
+def _roles_within(doc, reg: Registry, start: int, end: int) -> list[tuple[int, int, Role]]:
+    starts, spans = _doc_roles(doc, reg)
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, end)
+    return [s for s in spans[lo:hi] if s[1] <= end]
+
+
+def _name_word(tok, reg: Registry, trust_ner: bool = True) -> bool:
+    """A token that can be part of a person's name: capitalised, not a role or place word.
+    With ``trust_ner`` false a place label counts only if the actor file gave it (spaCy's
+    own NER reads "Łukašenka" as a place)."""
+    text = tok.text
+    if not _NAME_TOKEN.match(text) or not text[0].isupper() or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB"):
+        return False
+    low = clean_name(text).lower()
+    if low in reg.not_name or low in reg._role_of or low in reg.by_demonym:
+        return False
+    if tok.ent_type_ in _NOT_NAME_ENTS and (trust_ner or tok.ent_type_ not in ("GPE", "LOC", "NORP") or tok.ent_id_):
+        return False
+    hit = reg.by_alias.get(clean_name(text))
+    return hit is None or hit.kind == "person"
+
+
+def _titled_names(doc, reg: Registry) -> list[tuple[int, int]]:
+    """Token ranges of names right after a person's title: "Deputy Foreign Minister Igor
+    Sekreta", "Foreign Minister of the Baltic Republic Gabrielius Landsbergis"."""
+    out = []
+    _, spans = _doc_roles(doc, reg)
+    for start, end, role in spans:
+        if not role.person:
+            continue
+        last = doc.char_span(start, end, alignment_mode="expand")
+        if last is None:
+            continue
+        j = last.end
+        run: list[int] = []
+        while j < len(doc) and len(run) < 8 and (doc[j].pos_ == "PROPN" or doc[j].lower_ in ("of", "the")):
+            run.append(j)
+            j += 1
+        name: list[int] = []
+        for i in run:
+            name = name + [i] if _name_word(doc[i], reg) else []
+        if name and name[-1] == run[-1] and len(name) <= 4 and (len(name) > 1 or len(run) == 1):
+            out.append((name[0], name[-1] + 1))
+    return out
+
+
+def mark_people(doc, reg: Registry) -> None:
+    """Complete spaCy's PERSON entities from the text itself: a name after a title, a
+    surname seen elsewhere in the document or known to the actor file, spelled another
+    way ("Łukašenka" read as a place, "Budrys" as an organisation), a first name cut off
+    ("Alyaksandr Lukashenka")."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    people: list[tuple[int, int]] = []
+    for e in doc.ents:
+        if e.label_ == "PERSON" and any(_name_word(t, reg) for t in e):
+            hit = reg.by_alias.get(e.text)
+            if hit is None or hit.kind == "person":
+                people.append((e.start, e.end))
+    people.extend(_titled_names(doc, reg))
+    surnames = {fold(clean_name(doc[e - 1].text)) for _, e in people}
+    surnames.discard("")
+    taken = {i for s, e in people for i in range(s, e)}
+    for tok in doc:
+        if tok.i in taken or not _name_word(tok, reg, trust_ner=False):
+            continue
+        f = fold(clean_name(tok.text))
+        if f and (any(same_word(f, s) for s in surnames) or reg.person(clean_name(tok.text)) is not None):
+            start = tok.i
+            while start > 0 and start - 1 not in taken and _name_word(doc[start - 1], reg) and tok.i - start < 3:
+                start -= 1
+            people.append((start, tok.i + 1))
+            taken.update(range(start, tok.i + 1))
+    if not people:
+        return
+    role_chars = [(s, e) for s, e, r in _doc_roles(doc, reg)[1]]
+    new = [Span(doc, s, e, label="PERSON") for s, e in people]
+    kept = []
+    for ent in doc.ents:
+        if any(ent.start < e and s < ent.end for s, e in people):
+            continue
+        if ent.label_ != "PERSON" and reg.by_alias.get(ent.text) is None and any(
+                s <= ent.start_char and ent.end_char <= e and (s, e) != (ent.start_char, ent.end_char) for s, e in role_chars):
+            continue  # "State" in "Secretary of State" is part of a title, not an organisation
+        kept.append(ent)
+    doc.ents = filter_spans(new + kept)
+    doc.user_data.pop("eventwatch.ents", None)
+
+
 # --- mentions in one parsed document -------------------------------------------------
-
-_NP_DEPS = {"compound", "amod", "poss", "det", "nmod", "appos", "prep", "pobj", "case", "nummod", "punct", "cc", "conj"}
-
 
 def np_tokens(head) -> list:
     """The noun phrase of ``head``: its modifiers and of-phrases, not its clauses."""
     out = [head]
     for child in head.children:
-        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc") :
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc"):
             continue
         if child.dep_ == "prep" and child.lower_ not in ("of", "from", "in"):
             continue
@@ -216,42 +479,160 @@ def np_tokens(head) -> list:
     return sorted(out, key=lambda t: t.i)
 
 
-def entity_at(doc, i: int):
-    """The named entity covering token ``i`` (``doc.ents`` rebuilds its tuple on every
-    access, so the token-to-entity map is built once per document and cached on it)."""
-    index = doc.user_data.get("eventwatch_ents")
-    if index is None:
-        index = {t: e for e in doc.ents for t in range(e.start, e.end)}
-        doc.user_data["eventwatch_ents"] = index
-    return index.get(i)
+def _state_of(tok, reg: Registry) -> str | None:
+    """The country a single token names: a state or institution entity, or a demonym."""
+    doc = tok.doc
+    if tok.ent_type_ in ("GPE", "NORP", "ORG"):
+        span = _ent_at(doc, tok.i)
+        hit = reg.lookup(span.text if span is not None else tok.text)
+        if hit and hit.kind in ("state", "organisation", "group") and hit.country:
+            return hit.country
+    hit = reg.by_demonym.get(tok.lower_)
+    if hit is None and tok.text[:1].isupper():
+        hit = reg.by_alias.get(tok.text)  # "Kenya" inside "the Kenya Anti-Corruption Commission"
+        hit = hit if hit is not None and hit.kind == "state" else None
+    return hit.country if hit else None
+
+
+def _against(tok) -> bool:
+    """ "anti-Syria", "pro-Russian": a stance towards a country, not membership of it."""
+    doc = tok.doc
+    return tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in ("anti", "pro", "non")
 
 
 def _country_in(tokens, reg: Registry, skip=None) -> str | None:
-    doc = tokens[0].doc if tokens else None
     for t in tokens:
-        if t is skip:
+        if t is skip or t.ent_type_ == "PERSON" or _against(t):
             continue
-        if t.ent_type_ in ("GPE", "NORP", "ORG") and doc is not None:
-            span = entity_at(doc, t.i)
-            hit = reg.lookup(span.text if span is not None else t.text)
-            if hit and hit.kind in ("state", "organisation") and hit.country:
-                return hit.country
-        hit = reg.by_demonym.get(t.lower_)
-        if hit:
-            return hit.country
+        c = _state_of(t, reg)
+        if c:
+            return c
     return None
 
 
-def _hint_tokens(head, toks: list) -> list:
-    """Words beyond the phrase that describe a named person: the noun it is in apposition
-    to ("the head of the Lithuanian department, Agne Bilotaite") or its own apposition."""
-    extra = []
-    if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
-        extra = np_tokens(head.head)
+def _before_comma(first, last) -> list:
+    """The noun phrase just before ", NAME," naming a role: "the head of the Lithuanian
+    department, Agne Bilotaite, ..." (the parser rarely calls it an apposition). The name
+    must close with punctuation: in "According to BelTA, Lukashenko ordered ..." the
+    phrase is a source, not a description."""
+    doc = first.doc
+    if first.i < 2 or doc[first.i - 1].text != "," or last.i + 1 >= len(doc) \
+            or doc[last.i + 1].text not in (",", ".", ";", ")", "—", "–"):
+        return []
+    tok = doc[first.i - 2]
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ == "PERSON":
+        return []
+    while tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head.head  # "special envoy to Belarus, John Coale": the envoy, not Belarus
+    return np_tokens(tok)
+
+
+def _left_words(first, reg: Registry) -> list:
+    """The title words just left of a name that the parse put elsewhere: "from U.S.
+    President Trump" (where "U.S." may hang on another word)."""
+    doc = first.doc
+    out = []
+    i = first.i - 1
+    while i >= 0 and len(out) < 6 and (doc[i].pos_ in ("PROPN", "NOUN", "ADJ") or doc[i].tag_ == "POS") \
+            and doc[i].ent_type_ != "PERSON" and "\n" not in doc[i].whitespace_:
+        out.append(doc[i])
+        i -= 1
+    return out[::-1]
+
+
+_CONTEXT_PREPS = {"including", "like", "among", "as"}
+
+
+def _context_tokens(head, toks: list, ent, reg: Registry) -> tuple[list, list]:
+    """Words beyond a name's own phrase that describe the person: (role words, country
+    words). The phrase it is in apposition to (or just after, with a comma) gives both;
+    a group it belongs to ("U.S. officials, including Secretary of State Marco Rubio") or
+    is coordinated with gives only a country."""
+    role_words = list(_before_comma(ent[0], ent[-1]))
     for c in head.children:
         if c.dep_ == "appos":
-            extra.extend(np_tokens(c))
-    return [t for t in extra if t not in toks]
+            role_words.extend(np_tokens(c))
+    node = head
+    if head.dep_ == "appos":
+        node = head.head
+        if _state_of(node, reg) and node.dep_ == "pobj" and node.head.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head.head  # "special envoy to Belarus, John Coale": the envoy, not Belarus
+        if node.pos_ in ("NOUN", "PROPN"):
+            role_words.extend(np_tokens(node))
+    country_words: list = []
+    for _ in range(4):
+        if node.dep_ == "conj" or node.dep_ == "appos":
+            node = node.head
+        elif node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lower_ in _CONTEXT_PREPS:
+            node = node.head.head
+        else:
+            break
+        if node.pos_ in ("NOUN", "PROPN"):
+            country_words.extend(np_tokens(node))
+    return [t for t in role_words if t not in toks], [t for t in country_words if t not in toks]
+
+
+def _subject_states(sent, reg: Registry, skip: set[int]) -> list:
+    """State subjects of a sentence: "Belarus has not yet received ...", "Belarusian
+    officials said ...", with the subject token they hang on."""
+    out = []
+    for t in sent:
+        if t.i in skip:
+            continue
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            for w in [t, *(c for c in t.children if c.dep_ in ("compound", "amod", "poss"))]:
+                c = _state_of(w, reg)
+                if c:
+                    out.append((t, c))
+                    break
+    return out
+
+
+def _tree_distance(a, b) -> int:
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    ids_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, t in enumerate(up_a):
+        if t.i in ids_b:
+            return n + ids_b[t.i]
+    return 99
+
+
+def _context_country(head, reg: Registry, skip: set[int]) -> str | None:
+    """The country an official named without one acts for, from the sentence around:
+    the nearest state subject in the same sentence, else the main state subject of the
+    sentence before ("Belarus has not yet received ... This was stated by Foreign Ministry
+    Press Secretary Ruslan Varankov")."""
+    sent = head.sent
+    here = _subject_states(sent, reg, skip)
+    if here:
+        return min(here, key=lambda x: _tree_distance(head, x[0]))[1]
+    doc = head.doc
+    if sent.start == 0:
+        return None
+    before = _subject_states(doc[sent.start - 1].sent, reg, skip)
+    countries = {c for _, c in before}
+    if len(countries) == 1:
+        return countries.pop()
+    root = [c for t, c in before if t.head.dep_ == "ROOT"]
+    return root[0] if len(set(root)) == 1 else None
+
+
+def _head_role(doc, reg: Registry, start: int, end: int, head) -> tuple[Role | None, Role | None]:
+    """(the role the phrase's head word names, an institution named beside it): in "the
+    Foreign Ministry spokesperson" the head is a spokesperson, of the Foreign Ministry."""
+    spans = _roles_within(doc, reg, start, end)
+    if not spans:
+        return None, None
+    at_head = [s for s in spans if s[0] <= head.idx < s[1]]
+    person = [s for s in spans if s[2].person]
+    main = at_head[0] if at_head else (person[-1] if person else max(spans, key=lambda s: s[1] - s[0]))
+    inst = next((s[2] for s in spans if not s[2].person and s is not main and s[2].sector == main[2].sector), None)
+    return main[2], inst
+
+
+def _role_text(role: Role, inst: Role | None) -> str:
+    return f"{role.role}, {inst.role}" if inst is not None and role.person else role.role
 
 
 def describe(head, reg: Registry, mid: int) -> Mention:
@@ -259,8 +640,8 @@ def describe(head, reg: Registry, mid: int) -> Mention:
     doc = head.doc
     toks = np_tokens(head)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    text = doc[toks[0].i: toks[-1].i + 1].text
-    ent = entity_at(doc, head.i)
+    text = _text(doc)[start:end]
+    ent = _ent_at(doc, head.i)
     m = Mention(id=mid, start=start, end=end, text=text, kind="thing", sentence=0)
     if head.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP and head.pos_ == "PRON":
         m.kind = "pronoun"
@@ -269,9 +650,9 @@ def describe(head, reg: Registry, mid: int) -> Mention:
     person_name = False
     if ent is not None and ent.label_ in ("PERSON", "GPE", "NORP", "ORG", "FAC", "LOC"):
         m.label = ent.label_
-        m.text = ent.text
-        m.start, m.end = ent.start_char, ent.end_char
-        actor = reg.lookup(ent.text)
+        m.text = clean_name(ent.text) if ent.label_ == "PERSON" else ent.text
+        m.start, m.end = ent.start_char, ent.start_char + len(m.text)
+        actor = reg.lookup(m.text)
         if ent.label_ == "PERSON" or (actor and actor.kind == "person"):
             m.kind, person_name = "name", True
             m.label = "PERSON"
@@ -279,34 +660,97 @@ def describe(head, reg: Registry, mid: int) -> Mention:
             m.kind = "place" if actor.kind == "state" else "group"
         else:
             m.kind = "group" if ent.label_ in ("ORG", "NORP") else "place"
+            m.country = _country_in(list(ent), reg)  # "Bosnian Serbs", "the Serbian Workers' Union"
         if actor:
             m.actor, m.country, m.sector, m.role = actor.name, actor.country, actor.sector, actor.role
-    hint = toks + (_hint_tokens(head, toks) if person_name else [])
-    role = reg.role_in(" ".join(t.text for t in hint))
-    if role is not None and (ent is None or person_name or head.ent_type_ == ""):
-        if not (m.actor and person_name):
-            m.sector = role.sector
-            m.role = m.role or role.role
-        if ent is None or head.ent_type_ == "":
-            m.kind = "title" if role.person else "group"
-            m.text, m.start, m.end = text, start, end
+        if ent.label_ == "NORP" and not person_name:
+            _people_of(m, ent, reg)
+    if person_name:
+        _describe_person(m, head, ent, toks, reg)
+        return m
+    lo, hi = (min(start, ent.start_char), max(end, ent.end_char)) if ent is not None else (start, end)
+    role, inst = _head_role(doc, reg, lo, hi, head)
+    if role is not None and (ent is None or head.ent_type_ == ""):
+        m.sector = role.sector
+        m.role = m.role or _role_text(role, inst)
+        m.kind = "title" if role.person else "group"
+        m.text, m.start, m.end = text, start, end
+    elif role is not None and not m.actor and m.kind == "group":
+        m.sector, m.role = role.sector, _role_text(role, inst)  # "the State Border Committee": COP by its words
     if not m.country:
-        outside = [t for t in hint if ent is None or not (ent.start <= t.i < ent.end)]
+        outside = [t for t in toks if ent is None or not (ent.start <= t.i < ent.end)]
         m.country = _country_in(outside, reg)
     return m
 
 
-def find_mentions(doc, reg: Registry) -> list[Mention]:
+def _people_of(m: Mention, ent, reg: Registry) -> None:
+    """A people named by where they live: "Bosnian Serbs" are Bosnia's, "the Albanians of
+    southern Serbia" Serbia's (PLOVER codes a group by its state, not its ethnicity)."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    country = None
+    if before is not None and before.ent_type_ == "NORP" and before.whitespace_ and _state_of(before, reg):
+        country = _state_of(before, reg)
+        m.start = before.idx
+        m.text = _text(doc)[m.start:m.end]
+    for prep in ent.root.children:
+        if country is None and prep.dep_ == "prep" and prep.lower_ == "of":
+            place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            country = _state_of(place, reg) if place is not None else None
+    if country is not None and country != m.country:
+        m.country, m.actor, m.kind, m.role = country, None, "group", None
+
+
+def _describe_person(m: Mention, head, ent, toks: list, reg: Registry) -> None:
+    """Role, sector and country of a named person from the title before the name, the
+    phrase in apposition, and failing a country, the sentence around it."""
+    doc = head.doc
+    own = [t for t in toks if not (ent.start <= t.i < ent.end)]
+    own += [t for t in _left_words(doc[ent.start], reg) if t not in own]
+    own.sort(key=lambda t: t.i)
+    role_words, country_words = _context_tokens(head, toks, ent, reg)
+    role = inst = None
+    if own:
+        lo, hi = min(t.idx for t in own), max(t.idx + len(t.text) for t in own)
+        role, inst = _head_role(doc, reg, lo, min(hi, ent.start_char), doc[ent.start])
+    if role is None and role_words:
+        lo, hi = role_words[0].idx, role_words[-1].idx + len(role_words[-1].text)
+        role, inst = _head_role(doc, reg, lo, hi, role_words[-1])
+    if role is not None and not m.actor:
+        m.sector = role.sector
+        m.role = _role_text(role, inst) if role.person else None  # works at a ministry: no title known
+    if m.country:
+        return
+    m.country = _country_in(own + role_words, reg) or _country_in(country_words, reg)
+    speaks = head.dep_ in ("nsubj", "nsubjpass") or head.dep_ == "pobj" and head.head.dep_ == "agent"
+    if m.country is None and role is not None and not m.actor and speaks:
+        m.country = _context_country(head, reg, {t.i for t in toks})
+
+
+def find_mentions(doc, reg: Registry, published: str | None = None,
+                  quoted: Iterable[tuple[int, int]] = (), text: str | None = None) -> list[Mention]:
     """Every actor-like noun phrase and pronoun, with in-document antecedents for
-    pronouns and bare titles ("he", "the minister")."""
+    pronouns and bare titles ("he", "the minister"). Completes the Doc's PERSON entities
+    first (``mark_people``), so the stages after this one see the same people.
+    ``published`` is the document's date (for who held a title then); ``quoted`` the
+    character spans of its quotations (words inside them are not antecedents outside);
+    ``text`` the document's text if the caller has it (it saves rebuilding it)."""
+    if text is not None:
+        doc.user_data["eventwatch.text"] = text
+    mark_people(doc, reg)
     mentions: list[Mention] = []
     sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
     heads = [ent.root for ent in doc.ents if ent.label_ in ("PERSON", "GPE", "NORP", "ORG")]
+    role_starts, role_spans = _doc_roles(doc, reg)
     for t in doc:
         if t.pos_ == "PRON" and t.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
             heads.append(t)
         elif t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "ROOT", "conj", "attr", "dative"):
-            if reg.role_in(t.text) or reg.role_in(" ".join(x.text for x in np_tokens(t))):
+            k = bisect.bisect_right(role_starts, t.idx) - 1
+            covered = k >= 0 and role_spans[k][1] > t.idx
+            if covered and t.dep_ == "pobj" and role_spans[k][0] < t.head.idx:
+                continue  # "State" in "Secretary of State" is part of the title
+            if covered or _has_role(t, reg):
                 heads.append(t)
     seen = set()
     for h in sorted(set(heads), key=lambda t: t.i):
@@ -316,77 +760,224 @@ def find_mentions(doc, reg: Registry) -> list[Mention]:
         m = describe(h, reg, len(mentions))
         m.sentence = sent_of.get(h.i, 0)
         mentions.append(m)
-    link_antecedents(mentions)
+    _share_within(mentions)
+    link_antecedents(mentions, quoted, lambda role, country: reg.holder(role, country, published), reg.canonical_role)
+    _locate(doc, mentions, reg)
     return mentions
 
 
-def _role_word(role: str | None) -> str:
-    """The head word of a role: "Minister of Foreign Affairs" -> "minister"."""
-    words = (role or "").lower().split(",")[0].split(" of ")[0].split()
-    return words[-1] if words else ""
+_LOCATIVE = {"in", "at", "near", "inside", "across", "throughout", "around", "outside", "within"}
+_LOCATED_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "PTY", "OPP", "REB", "UAF", "CVL", "BUS", "JRN", "MED", "CRM"}
 
 
+def _locus(sent, reg: Registry) -> str | None:
+    """The one country a sentence places its events in: "in Baku", "in East Timor's
+    capital Dili"; None when there are none or several. A state that is acted on
+    ("against Russia") or qualifies another actor ("Chinese authorities") places nothing."""
+    found = set()
+    for t in sent:
+        c = _state_of(t, reg) if t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") else None
+        if not c or c in ("IGO", "NGO"):
+            continue
+        ent = _ent_at(t.doc, t.i) if t.ent_type_ == "ORG" else None
+        if ent is not None and len(ent) > 1 and reg.by_alias.get(ent.text) is None:
+            found.add(c)  # a national body: "the Kenya Anti-Corruption Commission"
+            continue
+        node = t
+        while node.head is not node and (node.dep_ in ("compound", "amod", "poss", "nmod", "appos") or (
+                node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.dep_ == "pobj")):
+            node = node.head if node.dep_ != "pobj" else node.head.head  # "in a sector of eastern Beirut"
+        if node.dep_ == "pobj" and node.head.lower_ in _LOCATIVE:
+            found.add(c)  # "in Baku", "in East Timor's capital Dili", "in the Syrian Golan Heights"
+    return found.pop() if len(found) == 1 else None
+
+
+def _locate(doc, mentions: list[Mention], reg: Registry) -> None:
+    """Officials, groups and titled people the text gives no country take the country of
+    the place the sentence happens in (PLOVER codes an unnamed actor by location)."""
+    sents = None
+    for m in mentions:
+        if m.country or m.antecedent is not None or m.actor or m.sector not in _LOCATED_SECTORS:
+            continue
+        if m.kind not in ("title", "group") and not (m.kind == "name" and m.role):
+            continue
+        if sents is None:
+            sents = list(doc.sents)
+        m.country = _locus(sents[m.sentence], reg)
+
+
+def _share_within(mentions: list[Mention]) -> None:
+    """Mentions of one person in one document share what any of them says: "Foreign
+    Minister Kestutis Budrys" tells the later "Budrys" his country, sector and role."""
+    groups: list[list[Mention]] = []
+    for m in sorted((m for m in mentions if m.kind == "name" and m.label == "PERSON"), key=lambda m: -len(m.text.split())):
+        group = next((g for g in groups if same_person(m.text, g[0].text)), None)
+        if group is None:
+            groups.append([m])
+        else:
+            group.append(m)
+    for group in groups:
+        for key in ("country", "sector", "role"):
+            votes = Counter(getattr(m, key) for m in group if getattr(m, key))
+            if votes:
+                best = votes.most_common(1)[0][0]
+                for m in group:
+                    if not getattr(m, key):
+                        setattr(m, key, best)
+
+
+def _has_role(tok, reg: Registry) -> bool:
+    toks = np_tokens(tok)
+    return bool(_roles_within(tok.doc, reg, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+
+
+# --- antecedents within a document -------------------------------------------------------
+
+PRONOUNS_THEY = {"they", "them", "their"}
 POSSESSIVE = ("his ", "her ", "their ", "its ")
+_INDEFINITE = ("a ", "an ", "another ", "one ", "some ", "any ", "several ", "no ")  # a new referent
 STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG"}
 
 
-def link_antecedents(mentions: list[Mention]) -> None:
+def _role_head(role: str | None) -> str:
+    """The title part of a role: "Spokesperson, Ministry of Foreign Affairs" -> "spokesperson"."""
+    return (role or "").split(",")[0].strip().lower()
+
+
+def _role_fits(title: str | None, person: str | None) -> bool:
+    """Whether a title ("minister", "Minister of Foreign Affairs") can name a person with
+    this role (both canonical): the same title, a more or less specific form of it, or no
+    known title."""
+    t, p = _role_head(title), _role_head(person)
+    if not p or not t or t == p or p.startswith(t + " ") or t.startswith(p + " "):
+        return True
+    tw, pw = t.split(), p.split()
+    return (len(tw) == 1 and tw[0] in pw) or (len(pw) == 1 and pw[0] in tw)
+
+
+def link_antecedents(mentions: list[Mention], quoted: Iterable[tuple[int, int]] = (), holder=None, canon=None) -> None:
     """Pronouns and bare titles point at the most recent compatible person ("he", "the
-    minister", "Lithuania's top diplomat"): same country, and a role that contains the
-    title's word, else the same sector within three sentences. "His foreign minister" is
-    someone else, of the possessor's country. An institution named without a country
-    ("the Foreign Ministry") takes the country of the officials around it."""
-    people: list[Mention] = []
+    minister", "Lithuania's top diplomat"): one of the same country first, then one whose
+    country is not known; a title that finds none looks ahead to the person named later
+    ("Lithuania's foreign minister ... Foreign Minister Kestutis Budrys"), then asks
+    ``holder(role, country)`` for the one person who held it. ``canon`` puts a role in
+    canonical words before roles are compared. "His foreign minister" is
+    someone else, of the possessor's country. Words inside quotation marks are never
+    antecedents of words outside them. An institution named without a country ("the
+    Foreign Ministry") takes the country of the officials around it."""
+    spans = sorted(quoted)
+    starts = [s for s, _ in spans]
+
+    def in_quote(m: Mention) -> bool:
+        k = bisect.bisect_right(starts, m.start) - 1
+        return k >= 0 and m.start < spans[k][1]
+
+    by_id = {m.id: m for m in mentions}
+    canon = canon or (lambda r: r)
+    salient: list[Mention] = []  # chain roots of people, least recent first
     last_country: str | None = None
-    for m in mentions:
+    pending: list[Mention] = []  # titles without an antecedent yet
+    groups: list[Mention] = []  # states and groups outside quotations, for "they"
+
+    def refer(m: Mention, root: Mention) -> None:
+        m.antecedent = root.id
+        if root in salient:
+            salient.remove(root)
+        salient.append(root)
+
+    for m in sorted(mentions, key=lambda x: x.start):
         low = m.text.lower()
+        quoted_here = in_quote(m)
         if m.kind == "name" and m.label == "PERSON":
-            people.append(m)
+            for t in list(pending):
+                if _compatible(t, m, canon) and t.start < m.start:
+                    refer(t, m)
+                    if m.country is None:
+                        m.country = t.country
+                    pending.remove(t)
+            if not quoted_here:
+                if m in salient:
+                    salient.remove(m)
+                salient.append(m)
         elif m.kind == "pronoun" and low in PRONOUNS_PERSON:
-            if people:
-                m.antecedent = people[-1].id
+            if salient and not quoted_here:
+                refer(m, salient[-1])
+        elif m.kind == "pronoun" and low in PRONOUNS_THEY and not quoted_here:
+            near = [g for g in groups if m.sentence - g.sentence <= 1]
+            if near:
+                m.antecedent = max(near, key=lambda g: (g.end, g.end - g.start)).id
         elif m.kind == "title" and low.startswith(POSSESSIVE):
-            if people and not m.country:
-                m.country = people[-1].country or _country_of_chain(people[-1], mentions)
-            people.append(m)
+            if salient and not m.country:
+                m.country = _root(salient[-1], by_id).country
+            if not quoted_here:
+                salient.append(m)
         elif m.kind == "title":
-            if people and m.start <= people[-1].start < m.end:
-                continue  # "Foreign Minister X": the title of the name inside it
-            same = [p for p in reversed(people) if not (m.country and p.country and m.country != p.country)]
-            want = _role_word(m.role)
-            match = next((p for p in same if want and p.role and want in p.role.lower()), None)
-            if match is None:
-                match = next((p for p in same if p.sector == m.sector and m.sentence - p.sentence <= 5), None)
-            if match is None:
-                match = next((p for p in same if p.sector is None and m.sentence - p.sentence <= 3), None)
+            inside = next((p for p in mentions if p.kind == "name" and m.start <= p.start and m.end - 3 <= p.end <= m.end), None)
+            if inside is not None:
+                m.antecedent = inside.id  # "Foreign Minister X": the title of the name inside it
+                continue
+            match = None if low.startswith(_INDEFINITE) else _best_antecedent(m, salient, by_id, canon)
             if match is not None:
-                m.antecedent = match.id
-            else:
-                people.append(m)
+                refer(m, match)
+                root = _root(match, by_id)
+                if root.country is None and m.country and root.kind == "name":
+                    root.country = m.country
+            elif not quoted_here:
+                pending.append(m)
+                salient.append(m)
+        elif m.kind == "group" and low.startswith(POSSESSIVE) and not m.country:
+            owner = next((p for p in mentions if p.kind == "pronoun" and p.start == m.start), None)
+            if owner is not None and owner.antecedent is not None:
+                m.country = _root(owner, by_id).country  # "their forces": the forces of whoever "they" are
         elif m.kind == "group" and m.role and not m.country and last_country and low.startswith("the ") \
                 and m.sector in STATE_SECTORS:
             m.country = last_country
-        if m.country and m.kind in ("name", "title") and m.sector in (None, "GOV"):
+        if m.kind in ("group", "place") and not quoted_here and m.start < m.end:
+            groups.append(m)
+        if m.country and m.kind in ("name", "title") and m.sector in (None, "GOV") and not quoted_here:
             last_country = m.country
+    if holder is not None:
+        for t in pending:
+            if t.antecedent is None and t.country and t.role:
+                who = holder(t.role, t.country)
+                if who is not None:
+                    t.actor, t.sector, t.role = who.name, who.sector or t.sector, who.role or t.role
 
 
-def _country_of_chain(m: Mention, mentions: list[Mention]) -> str | None:
+def _compatible(title: Mention, person: Mention, canon) -> bool:
+    if title.country and person.country and title.country != person.country:
+        return False
+    if title.sector and person.sector and title.sector != person.sector:
+        return False
+    return _role_fits(canon(title.role), canon(person.role))
+
+
+def _best_antecedent(m: Mention, salient: list[Mention], by_id: dict[int, Mention], canon) -> Mention | None:
+    """The most recent compatible person: first one of the title's own country, then one of
+    unknown country within five sentences."""
+    roots = [(p, _root(p, by_id)) for p in reversed(salient)]
+    if m.country:
+        same = next((p for p, r in roots if r.country == m.country and _compatible(m, r, canon)), None)
+        if same is not None:
+            return same
+    return next((p for p, r in roots if _compatible(m, r, canon) and m.sentence - p.sentence <= 5
+                 and not (m.country and r.country)), None)
+
+
+def _root(m: Mention, by_id: dict[int, Mention]) -> Mention:
     seen = set()
-    while m.antecedent is not None and m.id not in seen:
+    while m.antecedent is not None and m.id not in seen and m.antecedent in by_id:
         seen.add(m.id)
-        m = mentions[m.antecedent]
-    return m.country
+        m = by_id[m.antecedent]
+    return m
 
 
 def entity_of(m: Mention, by_id: dict[int, Mention], people: dict[str, Actor] | None = None) -> dict:
     """The contract's entity for a mention, following antecedents."""
-    seen = set()
-    while m.antecedent is not None and m.antecedent not in seen:
-        seen.add(m.id)
-        m = by_id[m.antecedent]
+    m = _root(m, by_id)
     name = m.actor or m.text
     country, sector, role = m.country, m.sector, m.role
-    if people and m.kind == "name" and m.actor in people:
+    if people and m.kind in ("name", "title") and m.actor in people:
         p = people[m.actor]
         country, sector, role = p.country or country, p.sector or sector, p.role or role
     return {"name": name, "country": country, "sector": sector or ("GOV" if m.kind == "place" else None), "role": role}
@@ -394,40 +985,57 @@ def entity_of(m: Mention, by_id: dict[int, Mention], people: dict[str, Actor] | 
 
 # --- across documents (main process) ---------------------------------------------------
 
+def _best_spelling(spellings: Counter) -> str:
+    """The canonical name of an actor only the text knows: the fullest spelling, with its
+    diacritics if it was ever written with them, then the most frequent."""
+    return max(spellings, key=lambda s: (len(s.split()), s != unidecode(s), spellings[s], len(s)))
+
+
 def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Actor]:
     """Group person mentions across documents by transliteration-folded name; each group
-    is one actor with the registry's facts or, failing that, what the titles say."""
+    is one actor with the registry's facts or, failing that, what most of its mentions
+    say. Full names are placed first so that a bare surname joins its full name."""
     people: list[Actor] = [a for a in known if a.kind == "person"]
-    hints: dict[str, Counter] = {}
-    for a in analyses:
-        for m in a.mentions:
-            if m.kind != "name" or m.label != "PERSON":
-                continue
-            actor = next((p for p in people if any(same_person(m.text, x) for x in (p.name, *p.aliases))), None)
-            if actor is None:
-                actor = Actor(name=m.text, aliases=[m.text], inferred=True)
-                people.append(actor)
-            elif m.text not in actor.aliases and m.text != actor.name:
-                actor.aliases.append(m.text)
-                if actor.inferred and len(m.text.split()) > len(actor.name.split()):
-                    actor.name = m.text
-            m.actor = actor.name
-            c = hints.setdefault(id(actor), Counter())
-            for key, val in (("country", m.country), ("sector", m.sector), ("role", m.role)):
-                if val:
-                    c[(key, val)] += 1
+    blocks: dict[str, list[Actor]] = defaultdict(list)
     for p in people:
+        for alias in {p.name, *p.aliases}:
+            if p not in blocks[block_key(alias)]:
+                blocks[block_key(alias)].append(p)
+    spellings: dict[int, Counter] = defaultdict(Counter)
+    hints: dict[int, Counter] = defaultdict(Counter)
+    created: set[int] = set()
+    names = [m for a in analyses for m in a.mentions if m.kind == "name" and m.label == "PERSON"]
+    names.sort(key=lambda m: -len(m.text.split()))
+    for m in names:
+        text = clean_name(m.text)
+        m.text = text
+        key = block_key(text)
+        actor = next((p for p in blocks.get(key, ()) if any(same_person(text, x) for x in (p.name, *p.aliases))), None)
+        if actor is None:
+            actor = Actor(name=text, aliases=[text], inferred=True)
+            people.append(actor)
+            blocks[key].append(actor)
+            created.add(id(actor))
+        elif text not in actor.aliases and text != actor.name:
+            actor.aliases.append(text)
+        spellings[id(actor)][text] += 1
+        m.actor = actor
+        for k, val in (("country", m.country), ("sector", m.sector), ("role", m.role)):
+            if val:
+                hints[id(actor)][(k, val)] += 1
+    for p in people:
+        if id(p) in created:
+            p.name = _best_spelling(spellings[id(p)])
+            p.aliases = sorted(set(p.aliases) | set(spellings[id(p)]))
         c = hints.get(id(p))
         if not c:
             continue
-        for key in ("country", "sector", "role"):
-            if getattr(p, key) is None:
-                best = [v for (k, v), _ in c.most_common() if k == key]
+        for k in ("country", "sector", "role"):
+            if getattr(p, k) is None:
+                best = [v for (kk, v), _ in c.most_common() if kk == k]
                 if best:
-                    setattr(p, key, best[0])
-    by_alias = {x: p for p in people for x in (p.name, *p.aliases)}
-    for a in analyses:
-        for m in a.mentions:
-            if m.kind == "name" and m.label == "PERSON":
-                m.actor = by_alias.get(m.actor, None).name if by_alias.get(m.actor) else m.actor
+                    setattr(p, k, best[0])
+        p.mentions = sum(spellings[id(p)].values())
+    for m in names:
+        m.actor = m.actor.name
     return people
