@@ -151,3 +151,14 @@ def test_store_refuses_foreign_and_newer_files(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="newer than this eventwatch"):
         Store(db)
+
+
+def test_a_remembered_actor_file_that_is_gone_is_a_warning(tmp_path):
+    actors = tmp_path / "people.toml"
+    shutil.copy(SAMPLE_ACTORS, actors)
+    db = tmp_path / "w.db"
+    pipeline.run([SAMPLE / "004_2cb5b01ce5caf802.txt"], Options(db=db, actor_files=(str(actors),), workers=1))
+    actors.unlink()
+    result = pipeline.run([SAMPLE / "003_f674e547d65f028a.txt"], Options(db=db, workers=1))
+    assert result.processed == ["003_f674e547d65f028a.txt"]
+    assert any("people.toml" in w and "is gone" in w for w in result.warnings)

@@ -75,7 +75,6 @@ def run(
     total = _count_inputs(inputs)
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=quiet or not err.is_terminal, transient=True)
-    rejected_lines: list[str] = []
 
     def on_doc(kind: str, doc_id: str) -> None:
         progress.advance(task)
@@ -90,8 +89,9 @@ def run(
     except (ModelNotFound, StoreError, ValueError) as e:
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
     for r in result.rejected:
-        rejected_lines.append(f"rejected {r.id}: {r.reason}")
         err.print(f"[yellow]rejected[/] {r.id} ({r.source}): {r.reason}", highlight=False)
     if not quiet:
         _summary(result, n_events, opts, written)
@@ -203,10 +203,90 @@ def serve(
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
     shown = f"[{host}]" if ":" in host else host
-    out_console.print(f"eventwatch dashboard: http://{shown}:{port}/  (API: http://{shown}:{port}/openapi.json)")
+    out_console.print(f"eventwatch dashboard: http://{shown}:{port}/  (API: http://{shown}:{port}/openapi.json)",
+                      soft_wrap=True, highlight=False)
     if not os.environ.get(TOKEN_ENV):
-        out_console.print(f"read-only: set {TOKEN_ENV} to allow POST /api/documents")
+        out_console.print(f"read-only: set {TOKEN_ENV} to allow POST /api/documents", soft_wrap=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command("stories")
+def stories_cmd(
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+) -> None:
+    """List stories: the documents that report the same news story, and their events."""
+    from .store import Store
+
+    with Store(_existing_db(db)) as store:
+        rows = query.stories(store)
+        for row in rows:
+            row["links"] = query.story_links(store, row["id"])
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    t = Table("story", "documents", "outlets", "events", "why together")
+    for row in rows:
+        t.add_row(row["id"], "\n".join(f"{d['doc']}  {d['title'] or ''}"[:90] for d in row["documents"]),
+                  ", ".join(row["outlets"]), str(row["events"]),
+                  "\n".join(f"{a} ~ {b}: {why}" for a, b, why in row["links"]))
+    out_console.print(t)
+
+
+@app.command()
+def split(
+    event_id: str = typer.Argument(..., help="A merged event's id (see events.jsonl)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+) -> None:
+    """Undo a merge: every report of EVENT_ID becomes an event of its own, and stays so."""
+    from . import pipeline
+    from .store import Store
+
+    with Store(_existing_db(db)) as store:
+        try:
+            new_ids = pipeline.split_event(store, event_id)
+        except KeyError:
+            err.print(f"[red]error:[/] no event {event_id!r} in {store.path}")
+            raise typer.Exit(EXIT_USAGE)
+    out_console.print(f"split {event_id} into {', '.join(new_ids)}")
+
+
+def _existing_db(db: Optional[Path]) -> Path:
+    path = db or default_db()
+    if not path.exists():
+        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
+        raise typer.Exit(EXIT_USAGE)
+    return path
+
+
+@app.command("confirm-actors")
+def confirm_actors(
+    to: Path = typer.Option(..., "--to", help="Actor file (TOML) to append the confirmed actors to; created if missing."),
+    name: List[str] = typer.Option([], "--name", "-n", help="Only these actors (default: every unreviewed one)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+) -> None:
+    """Confirm actors inferred from the text (see 'actors --unreviewed') into an actor file.
+
+    Edit the file afterwards to correct a name, country, sector or role; give it to the
+    next run with --actors (the store remembers it)."""
+    from .actors import to_toml
+    from .model import Actor
+    from .store import Store
+
+    path = db or default_db()
+    if not path.exists():
+        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
+        raise typer.Exit(EXIT_USAGE)
+    with Store(path) as store:
+        rows = query.confirm_actors(store, list(name) or None)
+    if not rows:
+        out_console.print("no unreviewed actors" + (" with those names" if name else ""))
+        return
+    text = to_toml(Actor(**r) for r in rows)
+    with to.open("a", encoding="utf-8") as fh:
+        fh.write(("\n" if to.exists() and to.stat().st_size else "") + text)
+    out_console.print(f"confirmed {len(rows)} actor(s) into {to}: {', '.join(r['name'] for r in rows)}")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from typing import Iterable
 from . import query
 from .store import Store
 
-TABLES = ("events", "quotes", "documents", "actors")
+TABLES = ("events", "quotes", "documents", "actors", "claims")
 FORMATS = ("jsonl", "csv", "parquet")
 
 

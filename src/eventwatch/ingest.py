@@ -36,7 +36,8 @@ def _binary_reason(data: bytes) -> str | None:
     return None
 
 
-def _check(doc_id: str, source: str, data: bytes, max_bytes: int) -> Rejected | None:
+def check_bytes(doc_id: str, source: str, data: bytes, max_bytes: int) -> Rejected | None:
+    """Why these bytes cannot be a document (empty, too large, binary), or None."""
     if not data.strip():
         return Rejected(doc_id, source, "empty document")
     if len(data) > max_bytes:
@@ -69,7 +70,7 @@ def _from_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]:
         yield Rejected(doc_id, str(path), f"too large ({_mb(size)} > {_mb(max_bytes)} limit; raise --max-bytes)")
         return
     data = path.read_bytes()
-    bad = _check(doc_id, str(path), data, max_bytes)
+    bad = check_bytes(doc_id, str(path), data, max_bytes)
     if bad:
         yield bad
         return
@@ -100,7 +101,7 @@ def _from_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]:
             if not isinstance(body, str) or not body.strip():
                 yield Rejected(doc_id, where, "no 'text' or 'html' field with content")
                 continue
-            bad = _check(doc_id, where, body.encode("utf-8"), max_bytes)
+            bad = check_bytes(doc_id, where, body.encode("utf-8"), max_bytes)
             if bad:
                 yield bad
                 continue

@@ -145,6 +145,7 @@ class Report:
     speaker: dict[str, Any] | None = None
     outlet: str | None = None
     relay: list[str] = field(default_factory=list)
+    date: str | None = None  # what this report alone supports; the event's date is what all support
 
 
 @dataclass
@@ -167,6 +168,9 @@ class Event:
     date_source: str | None = None  # "timex" (the text states it) | "report" (date of a present statement)
     trigger: str | None = None
     story: str | None = None
+    sources: int = 1  # independent sources among the reports
+    merged_on: list[str] = field(default_factory=list)  # why each further report joined
+    coded_ids: list[str] = field(default_factory=list)  # the per-document events merged here
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -180,10 +184,22 @@ class Event:
             "aux": self.aux,
             "confidence": round(self.confidence, 3),
             "score": self.score,
+            "date_source": self.date_source,
             "trigger": self.trigger,
             "story": self.story,
+            "sources": self.sources,
+            "merged_on": self.merged_on,
             "reports": [asdict(r) for r in self.reports],
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Event":
+        reports = [Report(doc=r["doc"], evidence=[Span(**s) for s in r["evidence"]], speaker=r.get("speaker"),
+                          outlet=r.get("outlet"), relay=list(r.get("relay") or []), date=r.get("date")) for r in d["reports"]]
+        return cls(id=d["id"], event=d["event"], mode=d.get("mode"), actor=d["actor"], recipient=d["recipient"],
+                   date=d.get("date"), date_precision=d.get("date_precision", "none"), aux=list(d.get("aux") or []),
+                   confidence=d.get("confidence", 0.5), reports=reports, score=d.get("score"),
+                   trigger=d.get("trigger"), story=d.get("story"), date_source=d.get("date_source"))
 
 
 @dataclass

@@ -11,18 +11,19 @@ at most ``2 x workers`` batches are in flight.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import actors as actors_stage
-from . import attribution, clean, events, ingest, nlp, timex
+from . import attribution, clean, events, ingest, nlp, stories, timex
 from .model import Actor, Analysis, Document, Event, RawDocument, Rejected, best_mention
 from .settings import Options
 from .store import Store
@@ -47,11 +48,7 @@ class Reader:
     """Holds the loaded model and registry; analyses batches of raw documents."""
 
     def __init__(self, opts: Options, extra_actors: tuple[Actor, ...] = ()):
-        self.registry = actors_stage.load_registry(tuple(opts.actor_files))
-        for a in extra_actors:
-            if self.registry.lookup(a.name) is None:
-                self.registry.add(a)
-        self.registry.finish()
+        self.registry = actors_stage.load_registry(tuple(opts.actor_files)).extended(extra_actors)
         self.nlp = nlp.load(opts.model, self.registry.ruler_patterns())
 
     def analyse(self, raws: list[RawDocument]) -> list[Analysis | Rejected]:
@@ -68,7 +65,7 @@ class Reader:
 
     def _analyse(self, doc: Document, parsed) -> Analysis:
         reg = self.registry
-        mentions = actors_stage.find_mentions(parsed, reg)
+        mentions = actors_stage.find_mentions(parsed, reg, doc.published, attribution.scan_quotations(doc.text), doc.text)
         timexes = timex.tag(doc.text, doc.published)
         quotes = attribution.find_quotes(parsed, doc.id)
         by_id = {m.id: m for m in mentions}
@@ -87,6 +84,17 @@ class Reader:
 
 
 _reader: Reader | None = None
+_readers: dict[tuple, Reader] = {}
+
+
+def _cached_reader(opts: Options, extra: tuple[Actor, ...]) -> Reader:
+    """One loaded model per (model, actor files, known people) in this process, so a
+    long-lived caller such as the API's POST /api/documents does not reload spaCy."""
+    key = (opts.model, tuple(opts.actor_files), tuple(sorted(a.name for a in extra)))
+    if key not in _readers:
+        _readers.clear()
+        _readers[key] = Reader(opts, extra)
+    return _readers[key]
 
 
 def _init_worker(opts: Options, extra: tuple[Actor, ...]) -> None:
@@ -115,20 +123,48 @@ def finish(analyses: list[Analysis], people: list[Actor]) -> None:
     for a in analyses:
         by_id = {m.id: m for m in a.mentions}
         ent = lambda mid: actors_stage.entity_of(by_id[mid], by_id, person)  # noqa: E731
-        a.document.story = "story-" + a.document.content_hash[:10]
         for q in a.quotes:
             if q.speaker_span is not None:
                 m = best_mention(a.mentions, q.speaker_span.start, q.speaker_span.end)
                 q.speaker = ent(m.id) if m is not None else {"name": q.speaker_span.text, "country": None, "sector": None, "role": None}
+        counterpart = None
         for e in a.events:
             e.actor = _dedupe([ent(i) for i in e.actor_mentions])
             e.recipient = _dedupe([ent(i) for i in e.recipient_mentions])
+            if _self_directed(e):
+                # Resolution across documents gave the actor the recipient's country
+                # ("Lukashenka" is Belarusian): the coder's fallback guessed wrong.
+                if counterpart is None:
+                    counterpart = _counterparts(a, ent)
+                own = {x["country"] for x in e.actor}
+                e.recipient = [x for x in e.recipient if x["country"] not in own] or \
+                    [c for c in counterpart if c["country"] not in own][:1]
             e.date_precision = timex.precision(e.date)
-            e.story = a.document.story
-            if e.speaker_mention is not None:
-                for r in e.reports:
+            for r in e.reports:
+                r.date = e.date
+                if e.speaker_mention is not None:
                     r.speaker = ent(e.speaker_mention)
             e.id = _event_id(e)
+
+
+def _self_directed(e: Event) -> bool:
+    """A state's organs acting on the same state: an artefact, except against society."""
+    own = {x["country"] for x in e.actor if x["country"] and x.get("sector") in actors_stage.STATE_SECTORS}
+    return any(x["country"] in own and x.get("sector") in actors_stage.STATE_SECTORS for x in e.recipient)
+
+
+def _counterparts(a: Analysis, ent) -> list[dict]:
+    """The document's states by how often they are named: the implicit other party."""
+    counts: dict[str, int] = {}
+    first: dict[str, dict] = {}
+    for m in a.mentions:
+        if m.kind in ("place", "group", "name", "title"):
+            x = ent(m.id)
+            c = x.get("country")
+            if c and len(c) == 3 and c not in ("IGO", "NGO", "MNC", "IMG", "EUR"):
+                counts[c] = counts.get(c, 0) + 1
+                first.setdefault(c, x if m.kind == "place" else {**x, "name": c})
+    return [first[c] for c in sorted(counts, key=lambda c: -counts[c]) if counts[c] >= 2]
 
 
 def _dedupe(entities: list[dict]) -> list[dict]:
@@ -141,6 +177,106 @@ def _dedupe(entities: list[dict]) -> list[dict]:
     return out
 
 
+def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: set[str]) -> None:
+    """Link each new document to the stored documents it shares a story with, union their
+    stories, then merge the reports of every story that changed into events.
+
+    Every link that involves a new document is evaluated against all stored candidates, so
+    the stories are the same whatever order the documents arrived in."""
+    rules = stories.rules()
+    touched: dict[str, list[str]] = {}
+    for f in sorted(new, key=lambda f: f.doc):
+        story = store.stories_of([f.doc]).get(f.doc)
+        members = set(store.members(story, f.doc))
+        for doc, data in store.candidates(f.keys(), f.doc):
+            other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"))
+            reason = stories.link(f, other, rules)
+            if reason:
+                store.add_link(f.doc, doc, reason)
+                members |= set(store.members(store.stories_of([doc]).get(doc), doc))
+        sid = stories.story_id(members)
+        old = {s for s in store.stories_of(members).values() if s and s != sid}
+        store.set_story(sorted(members), sid)
+        for gone in old:
+            touched.pop(gone, None)
+        touched[sid] = sorted(members)
+    for sid in old_stories - set(touched):
+        docs = store.members(sid, "")
+        if docs != [""]:
+            touched[sid] = docs
+    for sid, docs in touched.items():
+        merge_story(store, sid, docs)
+
+
+def merge_story(store: Store, story: str, docs: list[str]) -> None:
+    """Recompute one story's events from its documents' own events."""
+    apart = store.kept_apart()
+    coded = store.coded_events(docs)
+    for e in coded:
+        e.story = story
+    merged = stories.merge([e for e in coded if e.id not in apart], store.rewrites(docs)) + stories.merge(
+        [e for e in coded if e.id in apart], set(), alone=True)
+    store.replace_story_events(docs, merged)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence(s) a span sits in: what a claim is about is often said around it."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = min([i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0] or [len(text)])
+    return text[left:right + 1]
+
+
+def claims_of(a: Analysis) -> list[stories.Claim]:
+    """Claims in one document: statements marked as claims, and accusations (an
+    accusation asserts that the accused did something)."""
+    text = a.document.text
+    names = {stories.stem(w) for m in a.mentions if m.label in ("GPE", "NORP", "PERSON", "ORG") for w in m.text.split()}
+    out = []
+    for q in a.quotes:
+        if q.claim and q.speaker:
+            out.append(stories.Claim(stories.claim_id(a.document.id, q.start), a.document.id, q.text, q.speaker, [],
+                                     stories.matter(_sentence_around(text, q.start, q.end), names), q.start, q.end))
+    for e in a.events:
+        if e.event == "ACCUSE" and e.actor:
+            ev = e.reports[0].evidence[0]
+            out.append(stories.Claim(stories.claim_id(a.document.id, ev.start), a.document.id, ev.text, e.actor[0],
+                                     sorted({x["country"] for x in e.recipient if x.get("country")}),
+                                     stories.matter(ev.text, names), ev.start, ev.end))
+    return list({c.id: c for c in out}.values())
+
+
+def link_claims(store: Store, new: list[stories.Claim]) -> None:
+    """Store claims and link each to stored claims on the same matter: counter-claims from
+    the other side, echoes from the same side, third parties."""
+    links = []
+    store.save_claims(new, [])
+    for c in new:
+        for row in store.claim_candidates(c.matter):
+            other = stories.Claim(row["id"], row["doc"], row["text"], row["claimant"], row["target"], row["matter"])
+            found = stories.relation(c, other)
+            if found and other.id != c.id:
+                a, b = sorted((c.id, other.id))
+                links.append((a, b, found[0], found[1]))
+    store.save_claims([], links)
+
+
+def split_event(store: Store, event_id: str) -> list[str]:
+    """An analyst's "these are not the same act": keep the event's reports apart from now
+    on and recompute its story. Returns the ids of the events that replace it."""
+    row = store.db.execute("SELECT coded, story FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        raise KeyError(event_id)
+    coded = json.loads(row["coded"] or "[]")
+    store.keep_apart(coded)
+    docs = [r[0] for r in store.db.execute("SELECT DISTINCT doc FROM reports WHERE event = ?", (event_id,))]
+    story = row["story"]
+    merge_story(store, story, store.members(story, docs[0]) if story else docs)
+    found = store.db.execute(f"SELECT DISTINCT event FROM reports WHERE event != ? AND doc IN ({','.join('?' * len(docs))})",
+                             [event_id, *docs]).fetchall()
+    return sorted(e[0] for e in found if json.loads(
+        store.db.execute("SELECT coded FROM events WHERE id = ?", (e[0],)).fetchone()[0])[0] in coded)
+
+
 # --- the run ---------------------------------------------------------------------------
 
 @dataclass
@@ -151,6 +287,7 @@ class RunResult:
     events: int = 0
     words: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def doc_ids(self) -> list[str]:
@@ -197,8 +334,16 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
     try:
         if opts.actor_files:
             store.remember_actor_files(opts.actor_files)
-        opts.actor_files = tuple(dict.fromkeys([*store.actor_files(), *(str(Path(p).resolve()) for p in opts.actor_files)]))
+        remembered = []
+        for path in store.actor_files():
+            if Path(path).is_file():
+                remembered.append(path)
+            else:
+                result.warnings.append(f"actor file {path} (remembered by the store) is gone; running without it")
+        opts.actor_files = tuple(dict.fromkeys([*remembered, *(str(Path(p).resolve()) for p in opts.actor_files)]))
         known_people = tuple(store.inferred_actors())
+        met: list[Actor] = []  # people inferred in earlier batches of this run
+        stored = {id(p) for p in known_people}
         registry = actors_stage.load_registry(tuple(opts.actor_files))
         version = pipeline_version()
         ingest_rejected: list[Rejected] = []
@@ -207,9 +352,15 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         def handle(batch: list[RawDocument], out: list[Analysis | Rejected]) -> None:
             analyses = [a for a in out if isinstance(a, Analysis)]
             bad = [r for r in out if isinstance(r, Rejected)]
-            people = actors_stage.resolve_people(analyses, [*registry.people, *known_people])
+            people = actors_stage.resolve_people(analyses, [*registry.people, *known_people, *met])
+            met[:] = [p for p in people if p.inferred and id(p) not in stored]
             finish(analyses, people)
-            store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad)
+            feats = {a.document.id: stories.features(a) for a in analyses}
+            replaced = store.stories_of(feats)
+            store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad,
+                              {d: {**asdict(f), "keys": f.keys()} for d, f in feats.items()})
+            assign_stories(store, list(feats.values()), {s for s in replaced.values() if s})
+            link_claims(store, [c for a in analyses for c in claims_of(a)])
             store.save_actors(_actors_seen(analyses, people, registry))
             result.rejected.extend(bad)
             for a in analyses:
@@ -227,7 +378,7 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         if first is None:
             pass  # nothing new: every input was stored already or rejected
         elif workers == 1 or len(first) < opts.batch_size:
-            reader = Reader(opts, known_people)
+            reader = _cached_reader(opts, known_people)
             handle(first, reader.analyse(first))
             for batch in batches:
                 handle(batch, reader.analyse(batch))

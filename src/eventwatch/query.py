@@ -1,11 +1,12 @@
-"""The one query layer: the CLI's exports (and later the API and dashboard) read the
-store only through these functions, so every interface shows the same records."""
+"""The one query layer: the CLI's exports, the HTTP API and the dashboard read the store
+only through these functions, so every interface shows the same records."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import groupby
 from typing import Iterable, Iterator
 
 from .store import Store
@@ -28,18 +29,11 @@ def events(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:
     """Events with every report; restricted to events reported by ``doc_ids`` if given."""
     where, args = _in("doc", doc_ids)
     ids = [r[0] for r in store.db.execute(f"SELECT DISTINCT event FROM reports WHERE {where}", args)]
-    reports = defaultdict(list)
     if not ids:
         return
     marks = ",".join("?" * len(ids))
-    for r in store.db.execute(f"SELECT * FROM reports WHERE event IN ({marks}) ORDER BY doc, rowid", ids):
-        reports[r["event"]].append({"doc": r["doc"], "evidence": json.loads(r["evidence"]), "speaker": json.loads(r["speaker"]),
-                                    "outlet": r["outlet"], "relay": json.loads(r["relay"] or "[]")})
-    for r in store.db.execute(f"SELECT * FROM events WHERE id IN ({marks}) ORDER BY date IS NULL, date, id", ids):
-        yield {"id": r["id"], "event": r["event"], "mode": r["mode"], "actor": json.loads(r["actor"]),
-               "recipient": json.loads(r["recipient"]), "date": r["date"], "date_precision": r["date_precision"],
-               "aux": json.loads(r["aux"]), "confidence": r["confidence"], "score": r["score"], "story": r["story"],
-               "trigger": r["trigger"], "reports": reports[r["id"]]}
+    rows = store.db.execute(f"SELECT * FROM events WHERE id IN ({marks}) ORDER BY date IS NULL, date, id", ids).fetchall()
+    yield from _event_records(store, rows)
 
 
 def quotes(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:
@@ -81,11 +75,6 @@ EVENT_SORTS = ("date", "score", "confidence", "type", "id")
 INTERVALS = ("day", "week", "month")
 _SORT_COLUMN = {"date": "e.date", "score": "e.score", "confidence": "e.confidence", "type": "e.event", "id": "e.id"}
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
-_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS events_event ON events(event)",
-    "CREATE INDEX IF NOT EXISTS events_story ON events(story)",
-    "CREATE INDEX IF NOT EXISTS documents_story ON documents(story)",
-)
 
 
 @dataclass
@@ -94,9 +83,9 @@ class EventFilter:
 
     ``actor`` is an actor's name (any spelling the store has seen); ``country`` the acting
     side's country code; ``recipient`` and each side of ``dyad`` a country code or a name;
-    ``date_from``/``date_to`` keep events whose date overlaps the range (a month-precision
-    event is inside a range that touches that month); ``q`` searches evidence, trigger,
-    names and outlets."""
+    ``date_from``/``date_to`` (YYYY, YYYY-MM or YYYY-MM-DD) keep events whose whole date
+    lies in the range: a month-precision event is in March but not in one week of it,
+    just as the dyad series places it; ``q`` searches evidence, trigger, names and outlets."""
 
     actor: str | None = None
     country: str | None = None
@@ -108,13 +97,6 @@ class EventFilter:
     doc: str | None = None
     dyad: tuple[str, str] | None = None
     q: str | None = None
-
-
-def prepare(store: Store) -> None:
-    """Query-layer set-up for a long-lived reader: the indexes the filters use."""
-    with store.db:
-        for sql in _INDEXES:
-            store.db.execute(sql)
 
 
 def _fold(value: str | None) -> str | None:
@@ -137,7 +119,16 @@ def _spellings(store: Store, name: str) -> list[str]:
     return sorted(names)
 
 
+def _verbatim(text: str) -> bool:
+    """Whether ``text`` appears as is inside any JSON encoding of a string holding it
+    (printable ASCII other than quote and backslash is never escaped)."""
+    return all(" " <= c <= "~" and c not in '"\\' for c in text)
+
+
 def _has_entity(column: str, names: list[str] | None, country: str | None) -> tuple[str, list]:
+    """An entity in the JSON list ``column`` has this country or one of these folded names.
+    For a country alone, a plain LIKE over the raw JSON goes first: the code appears
+    there verbatim, and the LIKE spares most rows json_each."""
     tests, args = [], []
     if country:
         tests.append("json_extract(j.value, '$.country') = ?")
@@ -145,7 +136,10 @@ def _has_entity(column: str, names: list[str] | None, country: str | None) -> tu
     if names:
         tests.append(f"ew_fold(json_extract(j.value, '$.name')) IN ({','.join('?' * len(names))})")
         args.extend(names)
-    return f"EXISTS (SELECT 1 FROM json_each(e.{column}) j WHERE {' OR '.join(tests)})", args
+    exists = f"EXISTS (SELECT 1 FROM json_each(e.{column}) j WHERE {' OR '.join(tests)})"
+    if names or not _verbatim(country or ""):
+        return exists, args
+    return f"(e.{column} LIKE ? ESCAPE '\\' AND {exists})", [_like(country), *args]
 
 
 def _side(store: Store, column: str, value: str) -> tuple[str, list]:
@@ -155,6 +149,19 @@ def _side(store: Store, column: str, value: str) -> tuple[str, list]:
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _first_day(value: str) -> str:
+    return value + {4: "-01-01", 7: "-01"}.get(len(value), "")
+
+
+def _last_day(value: str) -> str:
+    if len(value) == 4:
+        return value + "-12-31"
+    if len(value) == 7:
+        start = date.fromisoformat(value + "-01")
+        return ((start + timedelta(days=32)).replace(day=1) - timedelta(days=1)).isoformat()
+    return value
 
 
 def _event_where(store: Store, f: EventFilter) -> tuple[str, list]:
@@ -182,21 +189,28 @@ def _event_where(store: Store, f: EventFilter) -> tuple[str, list]:
     if f.date_from or f.date_to:
         add("e.date IS NOT NULL AND e.date NOT LIKE 'X%'")
     if f.date_from:
-        add("e.date >= substr(?, 1, length(e.date))", [f.date_from])
+        add("CASE length(e.date) WHEN 4 THEN e.date || '-01-01' WHEN 7 THEN e.date || '-01' ELSE e.date END >= ?",
+            [_first_day(f.date_from)])
     if f.date_to:
-        add("e.date <= substr(?, 1, length(e.date))", [f.date_to])
+        add("CASE length(e.date) WHEN 4 THEN e.date || '-12-31' WHEN 7 THEN date(e.date || '-01', '+1 month', '-1 day')"
+            " ELSE e.date END <= ?", [_last_day(f.date_to)])
     if f.story:
         add("e.story = ?", [f.story])
     if f.doc:
         add("EXISTS (SELECT 1 FROM reports r WHERE r.event = e.id AND r.doc = ?)", [f.doc])
     if f.q:
         pat = _like(f.q)
-        add("(e.trigger LIKE ? ESCAPE '\\'"
-            " OR EXISTS (SELECT 1 FROM json_each(e.actor) j WHERE json_extract(j.value, '$.name') LIKE ? ESCAPE '\\')"
-            " OR EXISTS (SELECT 1 FROM json_each(e.recipient) j WHERE json_extract(j.value, '$.name') LIKE ? ESCAPE '\\')"
-            " OR EXISTS (SELECT 1 FROM reports r WHERE r.event = e.id AND r.outlet LIKE ? ESCAPE '\\')"
-            " OR EXISTS (SELECT 1 FROM reports r, json_each(r.evidence) s WHERE r.event = e.id"
-            "            AND json_extract(s.value, '$.text') LIKE ? ESCAPE '\\'))", [pat] * 5)
+        # A LIKE over the raw JSON first, when it is a safe necessary condition, spares most rows json_each.
+        pre = _verbatim(f.q)
+
+        def json_text(column: str, list_expr: str, field: str) -> str:
+            found = f"EXISTS (SELECT 1 FROM json_each({list_expr}) j WHERE json_extract(j.value, '$.{field}') LIKE ? ESCAPE '\\')"
+            return f"({column} LIKE ? ESCAPE '\\' AND {found})" if pre else found
+
+        add(f"(e.trigger LIKE ? ESCAPE '\\' OR {json_text('e.actor', 'e.actor', 'name')}"
+            f" OR {json_text('e.recipient', 'e.recipient', 'name')}"
+            f" OR EXISTS (SELECT 1 FROM reports r WHERE r.event = e.id AND (r.outlet LIKE ? ESCAPE '\\'"
+            f" OR {json_text('r.evidence', 'r.evidence', 'text')})))", [pat] * (8 if pre else 5))
     return " AND ".join(parts) or "1=1", args
 
 
@@ -219,7 +233,7 @@ def _event_records(store: Store, rows: list, documents: bool = False) -> list[di
         for r in store.db.execute(f"SELECT * FROM reports WHERE event IN ({marks}) ORDER BY doc, rowid", ids):
             reports[r["event"]].append({"doc": r["doc"], "evidence": json.loads(r["evidence"]),
                                         "speaker": json.loads(r["speaker"]), "outlet": r["outlet"],
-                                        "relay": json.loads(r["relay"] or "[]")})
+                                        "relay": json.loads(r["relay"] or "[]"), "date": r["date"]})
     if documents:
         docs = {d["doc"]: d for d in _document_rows(store, sorted({x["doc"] for rs in reports.values() for x in rs}))}
         for rs in reports.values():
@@ -228,7 +242,8 @@ def _event_records(store: Store, rows: list, documents: bool = False) -> list[di
     return [{"id": r["id"], "event": r["event"], "mode": r["mode"], "actor": json.loads(r["actor"]),
              "recipient": json.loads(r["recipient"]), "date": r["date"], "date_precision": r["date_precision"],
              "aux": json.loads(r["aux"]), "confidence": r["confidence"], "score": r["score"], "story": r["story"],
-             "trigger": r["trigger"], "reports": reports[r["id"]]} for r in rows]
+             "trigger": r["trigger"], "sources": r["sources"], "merged_on": json.loads(r["merged_on"] or "[]"),
+             "reports": reports[r["id"]]} for r in rows]
 
 
 def count_events(store: Store, f: EventFilter) -> int:
@@ -344,10 +359,14 @@ def story(store: Store, story_id: str) -> dict | None:
     return found[0]
 
 
+def _country_names(store: Store) -> dict[str, str]:
+    return {r["country"]: r["name"] for r in store.db.execute(
+        "SELECT name, country FROM actors WHERE kind = 'state' AND country IS NOT NULL ORDER BY inferred DESC, name DESC")}
+
+
 def countries(store: Store) -> list[dict]:
     """Countries that take part in events, with a name where the actor file has one."""
-    names = {r["country"]: r["name"] for r in store.db.execute(
-        "SELECT name, country FROM actors WHERE kind = 'state' AND country IS NOT NULL ORDER BY inferred DESC, name DESC")}
+    names = _country_names(store)
     rows = store.db.execute(
         "SELECT c, count(DISTINCT id) n FROM ("
         " SELECT e.id, json_extract(j.value, '$.country') c FROM events e, json_each(e.actor) j"
@@ -460,27 +479,59 @@ def network(store: Store, f: EventFilter | None = None, level: str = "actor", li
         raise ValueError(f"unknown level {level!r}; choose actor or country")
     where, args = _event_where(store, f or EventFilter())
     key = "name" if level == "actor" else "country"
-    names = {c["code"]: c["name"] for c in countries(store) if c["name"]} if level == "country" else {}
+    names = _country_names(store) if level == "country" else {}
+    side = ("SELECT e.id, e.event, e.score, {0}, json_extract(j.value, '$.{1}') k, json_extract(j.value, '$.country')"
+            " FROM events e, json_each(e.{2}) j WHERE {3} AND k IS NOT NULL")
+    cursor = _conn(store).cursor()
+    cursor.row_factory = None  # plain tuples: this loop sees every party of every event
+    rows = cursor.execute(f"{side.format(0, key, 'actor', where)} UNION ALL {side.format(1, key, 'recipient', where)}"
+                          " ORDER BY 1", [*args, *args])
     nodes: dict[str, dict] = {}
-    edges: dict[tuple[str, str], dict] = {}
-    for r in _conn(store).execute(f"SELECT e.event, e.score, e.actor, e.recipient FROM events e WHERE {where}", args):
-        acts = [x for x in json.loads(r["actor"]) if x.get(key)]
-        recs = [x for x in json.loads(r["recipient"]) if x.get(key)]
-        for k, x in {x[key]: x for x in acts + recs}.items():
-            n = nodes.setdefault(k, {"id": k, "name": names.get(k, k), "country": x.get("country"), "events": 0})
+    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    for _, group in groupby(rows, key=lambda r: r[0]):
+        group = list(group)
+        _, event_type, score, *_ = group[0]
+        for k, country in {r[4]: r[5] for r in group}.items():
+            n = nodes.setdefault(k, {"id": k, "name": names.get(k, k), "country": country, "events": 0})
             n["events"] += 1
-        for s in {x[key] for x in acts}:
-            for t in {x[key] for x in recs}:
-                if s == t:
-                    continue
-                ed = edges.setdefault((s, t), {"source": s, "target": t, "n": 0, "scores": [], "counts": defaultdict(int)})
-                ed["n"] += 1
-                ed["counts"][r["event"]] += 1
-                if r["score"] is not None:
-                    ed["scores"].append(r["score"])
-    keep = {n["id"] for n in sorted(nodes.values(), key=lambda n: (-n["events"], n["id"]))[:limit]}
-    out_edges = [{"source": e["source"], "target": e["target"], "n": e["n"], "mean_score": _mean(e["scores"]),
-                  "counts": dict(sorted(e["counts"].items()))}
-                 for e in edges.values() if e["source"] in keep and e["target"] in keep]
-    return {"level": level, "nodes": sorted((nodes[k] for k in keep), key=lambda n: (-n["events"], n["id"])),
-            "edges": sorted(out_edges, key=lambda e: (-e["n"], e["source"], e["target"]))}
+        acts = {r[4] for r in group if r[3] == 0}
+        recs = {r[4] for r in group if r[3] == 1}
+        for pair in ((a, b) for a in acts for b in recs if a != b):
+            pairs[pair].append((event_type, score))
+    keep = sorted(nodes.values(), key=lambda n: (-n["events"], n["id"]))[:limit]
+    kept = {n["id"] for n in keep}
+    edges = [{"source": s, "target": t, "n": len(evs), "mean_score": _mean([x for _, x in evs if x is not None]),
+              "counts": dict(sorted(Counter(kind for kind, _ in evs).items()))}
+             for (s, t), evs in pairs.items() if s in kept and t in kept]
+    return {"level": level, "nodes": keep, "edges": sorted(edges, key=lambda e: (-e["n"], e["source"], e["target"]))}
+
+
+def story_links(store: Store, story_id: str) -> list[tuple[str, str, str]]:
+    """Why a story's documents are together: the links found between them."""
+    return [tuple(r) for r in store.db.execute(
+        "SELECT a, b, reason FROM links WHERE a IN (SELECT id FROM documents WHERE story = ?) ORDER BY a, b", (story_id,))]
+
+
+def claims(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:
+    """Claims with the claims they counter, echo or are echoed by (on the same matter)."""
+    where, args = _in("doc", doc_ids)
+    rows = store.db.execute(f'SELECT * FROM claims WHERE {where} ORDER BY doc, start', args).fetchall()
+    links = defaultdict(list)
+    for r in store.db.execute("SELECT * FROM claim_links"):
+        for me, other in ((r["a"], r["b"]), (r["b"], r["a"])):
+            links[me].append({"claim": other, "relation": r["relation"], "shared": json.loads(r["shared"])})
+    for r in rows:
+        yield {"id": r["id"], "doc": r["doc"], "start": r["start"], "end": r["end"], "text": r["text"],
+               "claimant": json.loads(r["claimant"]), "target": json.loads(r["target"]),
+               "matter": json.loads(r["matter"]), "links": links[r["id"]]}
+
+
+def confirm_actors(store: Store, names: list[str] | None = None) -> list[dict]:
+    """Inferred actors (all of them, or those named) as reviewed: they leave the
+    ``--unreviewed`` list and are returned for writing into the analyst's actor file."""
+    rows = store.db.execute("SELECT * FROM actors WHERE inferred = 1 ORDER BY name").fetchall()
+    chosen = [r for r in rows if names is None or r["name"] in names]
+    with store.db:
+        store.db.executemany("UPDATE actors SET inferred = 0 WHERE name = ?", [(r["name"],) for r in chosen])
+    return [{"name": r["name"], "country": r["country"], "sector": r["sector"], "role": r["role"],
+             "kind": r["kind"] or "person", "aliases": json.loads(r["aliases"] or "[]")} for r in chosen]

@@ -15,23 +15,35 @@ from typing import Iterable
 
 from .model import Actor, Analysis, Event, Quote, Rejected
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, source TEXT, raw BLOB, title TEXT, outlet TEXT,
   published TEXT, language TEXT, url TEXT, text TEXT NOT NULL, story TEXT, removed TEXT, words INTEGER,
-  pipeline TEXT, added TEXT DEFAULT CURRENT_TIMESTAMP);
+  features TEXT, pipeline TEXT, added TEXT DEFAULT CURRENT_TIMESTAMP);
 CREATE TABLE IF NOT EXISTS mentions (
   doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, id INTEGER NOT NULL, start INTEGER, "end" INTEGER,
   text TEXT, kind TEXT, actor TEXT, country TEXT, sector TEXT, role TEXT, PRIMARY KEY (doc, id));
+CREATE TABLE IF NOT EXISTS coded (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS doc_keys (doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS links (a TEXT NOT NULL, b TEXT NOT NULL, reason TEXT, PRIMARY KEY (a, b));
+CREATE TABLE IF NOT EXISTS kept_apart (coded TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS claims (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER,
+  text TEXT, claimant TEXT, target TEXT, matter TEXT);
+CREATE TABLE IF NOT EXISTS claim_keys (claim TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claim_links (
+  a TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE, b TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+  relation TEXT, shared TEXT, PRIMARY KEY (a, b));
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY, event TEXT NOT NULL, mode TEXT, actor TEXT, recipient TEXT, date TEXT, date_precision TEXT,
-  aux TEXT, confidence REAL, score REAL, story TEXT, trigger TEXT);
+  aux TEXT, confidence REAL, score REAL, story TEXT, trigger TEXT, sources INTEGER, merged_on TEXT, coded TEXT);
 CREATE TABLE IF NOT EXISTS reports (
   event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  evidence TEXT, speaker TEXT, outlet TEXT, relay TEXT);
+  evidence TEXT, speaker TEXT, outlet TEXT, relay TEXT, date TEXT);
 CREATE TABLE IF NOT EXISTS quotes (
   doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER, text TEXT,
   speaker TEXT, direct INTEGER, cue TEXT, relay TEXT, claim INTEGER);
@@ -43,7 +55,13 @@ CREATE TABLE IF NOT EXISTS rejected (
 CREATE INDEX IF NOT EXISTS reports_doc ON reports(doc);
 CREATE INDEX IF NOT EXISTS reports_event ON reports(event);
 CREATE INDEX IF NOT EXISTS events_date ON events(date);
+CREATE INDEX IF NOT EXISTS events_event ON events(event);
+CREATE INDEX IF NOT EXISTS events_story ON events(story);
 CREATE INDEX IF NOT EXISTS mentions_actor ON mentions(actor);
+CREATE INDEX IF NOT EXISTS doc_keys_key ON doc_keys(key);
+CREATE INDEX IF NOT EXISTS documents_story ON documents(story);
+CREATE INDEX IF NOT EXISTS coded_doc ON coded(doc);
+CREATE INDEX IF NOT EXISTS claim_keys_key ON claim_keys(key);
 """
 
 
@@ -77,9 +95,22 @@ class Store:
             raise StoreError(f"{self.path}: not an eventwatch store ({e})") from None
         if row is not None and int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: schema version {row[0]} is newer than this eventwatch ({SCHEMA_VERSION}); upgrade eventwatch")
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            self._upgrade(int(row[0]))
         with self.db:
             self.db.executescript(SCHEMA)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _upgrade(self, version: int) -> None:
+        """Version 1 had no per-document events or story features: keep the documents
+        (raw bytes included), drop what was derived from them, and mark them for coding
+        again on the next run."""
+        with self.db:
+            if version == 1:
+                for table in ("events", "reports", "mentions", "quotes"):
+                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                self.db.execute("ALTER TABLE documents ADD COLUMN features TEXT")
+                self.db.execute("UPDATE documents SET pipeline = NULL")
 
     def close(self) -> None:
         self.db.close()
@@ -109,8 +140,12 @@ class Store:
                       aliases=json.loads(r["aliases"] or "[]"), inferred=True) for r in rows]
 
     # --- writing -----------------------------------------------------------------------
-    def write_batch(self, analyses: list[Analysis], raws: dict[str, bytes], pipeline: str, rejected: list[Rejected] = ()) -> None:
-        """Replace these documents and everything coded from them, in one transaction."""
+    def write_batch(self, analyses: list[Analysis], raws: dict[str, bytes], pipeline: str, rejected: list[Rejected] = (),
+                    features: dict[str, dict] | None = None) -> None:
+        """Replace these documents and everything coded from them, in one transaction.
+        Their events are stored per document ("coded"); ``replace_story_events`` writes the
+        merged events once the documents' stories are known."""
+        features = features or {}
         with self.db:
             for a in analyses:
                 d = a.document
@@ -118,18 +153,20 @@ class Store:
                 for (old_id,) in old:
                     self._delete_doc(old_id)
                 self.db.execute(
-                    "INSERT INTO documents(id, content_hash, source, raw, title, outlet, published, language, url, text, story, removed, words, pipeline)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO documents(id, content_hash, source, raw, title, outlet, published, language, url, text, story, removed, words, features, pipeline)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (d.id, d.content_hash, d.source, raws.get(d.id), d.title, d.outlet, d.published, d.language, d.url,
-                     d.text, d.story, _j(d.removed), a.words, pipeline))
+                     d.text, d.story, _j(d.removed), a.words, _j(features.get(d.id)), pipeline))
+                f = features.get(d.id) or {}
+                self.db.executemany("INSERT INTO doc_keys(doc, key) VALUES (?,?)", [(d.id, k) for k in f.get("keys", [])])
                 self.db.executemany(
                     'INSERT INTO mentions(doc, id, start, "end", text, kind, actor, country, sector, role) VALUES (?,?,?,?,?,?,?,?,?,?)',
                     [(d.id, m.id, m.start, m.end, m.text, m.kind, m.actor, m.country, m.sector, m.role) for m in a.mentions])
                 self.db.executemany(
                     'INSERT INTO quotes(doc, start, "end", text, speaker, direct, cue, relay, claim) VALUES (?,?,?,?,?,?,?,?,?)',
                     [(d.id, q.start, q.end, q.text, _j(q.speaker), int(q.direct), q.cue, _j(q.relay), int(q.claim)) for q in a.quotes])
-                for e in a.events:
-                    self._insert_event(e)
+                self.db.executemany("INSERT OR REPLACE INTO coded(id, doc, data) VALUES (?,?,?)",
+                                    [(e.id, d.id, _j(e.to_json())) for e in a.events])
             self.db.executemany("INSERT INTO rejected(id, source, reason) VALUES (?,?,?)", [(r.id, r.source, r.reason) for r in rejected])
 
     def _delete_doc(self, doc_id: str) -> None:
@@ -138,18 +175,102 @@ class Store:
         for ev in events:
             if not self.db.execute("SELECT 1 FROM reports WHERE event = ? LIMIT 1", (ev,)).fetchone():
                 self.db.execute("DELETE FROM events WHERE id = ?", (ev,))
+        self.db.execute("DELETE FROM links WHERE a = ? OR b = ?", (doc_id, doc_id))
         self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # --- stories and merged events ------------------------------------------------------
+    def stories_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, story FROM documents WHERE id IN ({marks})", ids)}
+
+    def candidates(self, keys: list[str], exclude: str, max_docs_per_key: int = 200) -> list[tuple[str, dict]]:
+        """Stored documents sharing a blocking key with a document, with their features.
+        A key shared by very many documents (a site's stock phrase) says nothing and is skipped."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT DISTINCT d.id, d.features FROM doc_keys k JOIN documents d ON d.id = k.doc"
+            f" WHERE k.key IN (SELECT key FROM doc_keys WHERE key IN ({marks}) GROUP BY key HAVING count(*) <= ?)"
+            f" AND d.id != ? ORDER BY d.id", [*keys, max_docs_per_key, exclude])
+        return [(r[0], json.loads(r[1] or "{}")) for r in rows]
+
+    def members(self, story: str | None, doc: str) -> list[str]:
+        if story is None:
+            return [doc]
+        return [r[0] for r in self.db.execute("SELECT id FROM documents WHERE story = ? ORDER BY id", (story,))] or [doc]
+
+    def set_story(self, doc_ids: list[str], story: str) -> None:
+        marks = ",".join("?" * len(doc_ids))
+        with self.db:
+            self.db.execute(f"UPDATE documents SET story = ? WHERE id IN ({marks})", [story, *doc_ids])
+
+    def add_link(self, a: str, b: str, reason: str) -> None:
+        a, b = sorted((a, b))
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO links(a, b, reason) VALUES (?,?,?)", (a, b, reason))
+
+    def rewrites(self, doc_ids: list[str]) -> set[frozenset[str]]:
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.db.execute(f"SELECT a, b FROM links WHERE reason LIKE 'rewrite%' AND a IN ({marks})", doc_ids)
+        return {frozenset(r) for r in rows}
+
+    def coded_events(self, doc_ids: list[str]) -> list[Event]:
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.db.execute(f"SELECT data FROM coded WHERE doc IN ({marks}) ORDER BY doc, id", doc_ids)
+        return [Event.from_json(json.loads(r[0])) for r in rows]
+
+    def save_claims(self, claims: list, links: list[tuple[str, str, str, list[str]]]) -> None:
+        with self.db:
+            for c in claims:
+                self.db.execute('INSERT OR REPLACE INTO claims(id, doc, start, "end", text, claimant, target, matter) VALUES (?,?,?,?,?,?,?,?)',
+                                (c.id, c.doc, c.start, c.end, c.text, _j(c.claimant), _j(c.target), _j(c.matter)))
+                self.db.execute("DELETE FROM claim_keys WHERE claim = ?", (c.id,))
+                self.db.executemany("INSERT INTO claim_keys(claim, key) VALUES (?,?)", [(c.id, k) for k in c.matter])
+            self.db.executemany("INSERT OR REPLACE INTO claim_links(a, b, relation, shared) VALUES (?,?,?,?)",
+                                [(a, b, rel, _j(shared)) for a, b, rel, shared in links])
+
+    def claim_candidates(self, keys: list[str], max_per_key: int = 500) -> list[dict]:
+        """Stored claims sharing a matter stem with ``keys`` (common stems skipped)."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT DISTINCT c.* FROM claim_keys k JOIN claims c ON c.id = k.claim WHERE k.key IN"
+            f" (SELECT key FROM claim_keys WHERE key IN ({marks}) GROUP BY key HAVING count(*) <= ?) ORDER BY c.id",
+            [*keys, max_per_key]).fetchall()
+        return [dict(r) | {"claimant": json.loads(r["claimant"]), "target": json.loads(r["target"]),
+                           "matter": json.loads(r["matter"])} for r in rows]
+
+    def kept_apart(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT coded FROM kept_apart")}
+
+    def keep_apart(self, coded_ids: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO kept_apart(coded) VALUES (?)", [(c,) for c in coded_ids])
+
+    def replace_story_events(self, doc_ids: list[str], events: list[Event]) -> None:
+        """Replace every event reported by these documents (one story) with ``events``."""
+        marks = ",".join("?" * len(doc_ids))
+        with self.db:
+            old = [r[0] for r in self.db.execute(f"SELECT DISTINCT event FROM reports WHERE doc IN ({marks})", doc_ids)]
+            self.db.executemany("DELETE FROM events WHERE id = ?", [(e,) for e in old])
+            for e in events:
+                self._insert_event(e)
 
     def _insert_event(self, e: Event) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO events(id, event, mode, actor, recipient, date, date_precision, aux, confidence, score, story, trigger)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO events(id, event, mode, actor, recipient, date, date_precision, aux, confidence, score,"
+            " story, trigger, sources, merged_on, coded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (e.id, e.event, e.mode, _j(e.actor), _j(e.recipient), e.date, e.date_precision, _j(e.aux), e.confidence,
-             e.score, e.story, e.trigger))
+             e.score, e.story, e.trigger, e.sources, _j(e.merged_on), _j(e.coded_ids or [e.id])))
         self.db.execute("DELETE FROM reports WHERE event = ?", (e.id,))
         self.db.executemany(
-            "INSERT INTO reports(event, doc, evidence, speaker, outlet, relay) VALUES (?,?,?,?,?,?)",
-            [(e.id, r.doc, _j([asdict(s) for s in r.evidence]), _j(r.speaker), r.outlet, _j(r.relay)) for r in e.reports])
+            "INSERT INTO reports(event, doc, evidence, speaker, outlet, relay, date) VALUES (?,?,?,?,?,?,?)",
+            [(e.id, r.doc, _j([asdict(s) for s in r.evidence]), _j(r.speaker), r.outlet, _j(r.relay), r.date) for r in e.reports])
 
     def save_actors(self, actors: Iterable[Actor]) -> None:
         with self.db:

@@ -1,0 +1,338 @@
+"""Stories: which documents report the same news story, and which reports tell the same event.
+
+Two documents share a story when they are rewrites of each other (their 5-word shingles
+resemble, estimated from bottom-k min-hash sketches) or name the same people on nearby days.
+Stories are the connected components of those links, so adding documents one by one gives
+the same stories as adding them at once. Candidate pairs come from blocking keys (people,
+the smallest shingle hashes), never from all pairs.
+
+Within a story, reports from different documents merge into one event when they are the
+same act: the same or a compatible type, the same actor countries, recipient countries
+that agree (or one report leaves the recipient implicit), and dates that do not
+contradict. The merged event keeps every report, takes the most precise date the reports
+support together, says which features matched, and counts independent sources (rewrites
+of one text, or reports relaying the same agency, count once).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations
+
+from .model import Analysis, Event
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+@dataclass(frozen=True)
+class Rules:
+    shingle_words: int
+    sketch_size: int
+    rewrite_resemblance: float
+    min_shared_people: int
+    people_jaccard: float
+    max_days_apart: int
+    compatible: dict[str, frozenset[str]]
+    stopwords: frozenset[str]
+    matter_stopwords: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = tomllib.loads((resources.files("eventwatch") / "data" / "stories.toml").read_text("utf-8"))
+    compatible: dict[str, set[str]] = {}
+    for group in data["compatible_types"]:
+        for t in group:
+            compatible.setdefault(t, set()).update(group)
+    return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
+                 data["people_jaccard"], data["max_days_apart"], {k: frozenset(v) for k, v in compatible.items()},
+                 frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
+
+
+# --- documents into stories ------------------------------------------------------------
+
+@dataclass
+class DocFeatures:
+    doc: str
+    people: list[str] = field(default_factory=list)
+    sketch: list[int] = field(default_factory=list)
+    published: str | None = None
+
+    def keys(self) -> list[str]:
+        """Blocking keys: documents sharing none are never compared."""
+        return [f"p:{p}" for p in self.people] + [f"h:{h}" for h in self.sketch[:8]]
+
+
+def features(a: Analysis, r: Rules | None = None) -> DocFeatures:
+    r = r or rules()
+    words = [w.lower() for w in _WORD.findall(a.document.text)]
+    content = [w for w in words if w not in r.stopwords]
+    n = r.shingle_words
+    hashes = {zlib.crc32(" ".join(content[i:i + n]).encode()) for i in range(max(0, len(content) - n + 1))}
+    people = sorted({m.actor for m in a.mentions if m.kind == "name" and m.label == "PERSON" and m.actor})
+    return DocFeatures(a.document.id, people, sorted(hashes)[: r.sketch_size], a.document.published)
+
+
+def resemblance(a: list[int], b: list[int], k: int) -> float:
+    """Estimated Jaccard of two shingle sets from their bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    union = sorted(set(a) | set(b))[:k]
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / len(union)
+
+
+def _days(value: str | None) -> tuple[int | None, int] | None:
+    m = re.match(r"^(\d{4}|XXXX)-(\d{2})-(\d{2})$", value or "")
+    if not m:
+        return None
+    year = None if m.group(1) == "XXXX" else int(m.group(1))
+    return year, int(m.group(2)) * 31 + int(m.group(3))
+
+
+def near_in_time(a: str | None, b: str | None, max_days: int) -> bool:
+    da, db = _days(a), _days(b)
+    if da is None or db is None:
+        return True
+    if da[0] is not None and db[0] is not None and da[0] != db[0]:
+        return False
+    return abs(da[1] - db[1]) <= max_days
+
+
+def link(a: DocFeatures, b: DocFeatures, r: Rules | None = None) -> str | None:
+    """Why two documents belong to one story, or None. Symmetric and deterministic."""
+    r = r or rules()
+    res = resemblance(a.sketch, b.sketch, r.sketch_size)
+    if res >= r.rewrite_resemblance:
+        return f"rewrite ({res:.2f})"
+    if not near_in_time(a.published, b.published, r.max_days_apart):
+        return None
+    shared = set(a.people) & set(b.people)
+    union = set(a.people) | set(b.people)
+    if len(shared) >= r.min_shared_people and len(shared) / len(union) >= r.people_jaccard:
+        return "people: " + ", ".join(sorted(shared))
+    return None
+
+
+def story_id(doc_ids) -> str:
+    return "story-" + hashlib.sha1(min(doc_ids).encode()).hexdigest()[:10]
+
+
+# --- reports into events ---------------------------------------------------------------
+
+def _countries(entities: list[dict]) -> frozenset[str]:
+    return frozenset(e.get("country") for e in entities if e.get("country"))
+
+
+def _date_parts(value: str | None) -> list[str] | None:
+    return value.split("-") if value else None
+
+
+def dates_agree(a: str | None, b: str | None) -> bool:
+    """Two TIMEX values that can name the same day: equal where both say something
+    (XXXX matches any year; 2025-11 agrees with 2025-11-12)."""
+    pa, pb = _date_parts(a), _date_parts(b)
+    if pa is None or pb is None:
+        return True
+    return all(x == y or "XXXX" in (x, y) for x, y in zip(pa, pb))
+
+
+def _precision(value: str | None) -> int:
+    return sum(1 for p in _date_parts(value) or [] if p != "XXXX")
+
+
+def combine_dates(a: str | None, b: str | None) -> str | None:
+    """The most precise value two agreeing dates support together."""
+    if a is None or b is None:
+        return a or b
+    pa, pb = a.split("-"), b.split("-")
+    longer, shorter = (pa, pb) if len(pa) >= len(pb) else (pb, pa)
+    return "-".join(x if x != "XXXX" else (shorter[i] if i < len(shorter) else x) for i, x in enumerate(longer))
+
+
+def consensus_date(tellings: list[tuple[str | None, str | None]]) -> str | None:
+    """The date every report of an event supports, or None.
+
+    Each telling is (date, source): "timex" when the text states the time (its value may be
+    None: "on Tuesday" with no year), "report" when a present statement is dated by its
+    publication. A date stated in one report resolves a report that gives no time at all;
+    a publication date does not speak for another outlet's report, and a stated time that
+    could not be resolved may contradict any date, so either leaves the event undated."""
+    dates = [d for d, _ in tellings if d]
+    if not dates:
+        return None
+    out = dates[0]
+    for d in dates[1:]:
+        out = combine_dates(out, d)
+    undated = [src for d, src in tellings if not d]
+    if not undated:
+        return out
+    if any(src == "timex" for src in undated) or any(src != "timex" for d, src in tellings if d):
+        return None
+    return out
+
+
+def same_act(a: Event, b: Event, r: Rules) -> list[str] | None:
+    """The features on which two reports are one act, or None."""
+    why = []
+    if a.event == b.event:
+        why.append(f"type {a.event}")
+    elif b.event in r.compatible.get(a.event, ()):
+        why.append(f"types {a.event}~{b.event}")
+    else:
+        return None
+    if _countries(a.actor) != _countries(b.actor) or not _countries(a.actor):
+        return None
+    why.append("actor " + "+".join(sorted(_countries(a.actor))))
+    ra, rb = _countries(a.recipient), _countries(b.recipient)
+    if ra and rb and ra != rb:
+        return None
+    why.append("recipient " + ("+".join(sorted(ra or rb)) if ra or rb else "none") + ("" if ra == rb else " (implicit in one)"))
+    if not dates_agree(a.date, b.date):
+        return None
+    why.append("dates agree" if a.date and b.date else "no date conflict")
+    return why
+
+
+def merge(coded: list[Event], rewrites: set[frozenset[str]] = frozenset(), r: Rules | None = None,
+          alone: bool = False) -> list[Event]:
+    """Merge the per-document events of one story into one event per act.
+
+    Reports are taken in document order and each joins the first compatible event that has
+    no report from its document yet, so the result depends only on the story's documents.
+    With ``alone`` (events an analyst split apart) nothing merges.
+    """
+    r = r or rules()
+    merged: list[Event] = []
+    # Blocking: a report is compared only with events of its type group and dyad, plus those
+    # whose recipient is implicit (or, if its own is implicit, every recipient of that actor).
+    buckets: dict[tuple, list[Event]] = {}
+    recipients: dict[tuple, set[frozenset]] = {}
+    dated: dict[int, list[tuple[str | None, str | None]]] = {}
+    order: dict[int, int] = {}  # first-come order, so the first compatible event wins
+    for ev in sorted(coded, key=lambda e: (e.reports[0].doc, e.id)):
+        target = None
+        side = (min(r.compatible.get(ev.event, {ev.event})), _countries(ev.actor))
+        rec = _countries(ev.recipient)
+        keys = [rec, frozenset()] if rec else sorted(recipients.get(side, ()), key=sorted)
+        candidates = [m for k in dict.fromkeys(keys) for m in buckets.get((*side, k), [])]
+        bucket = buckets.setdefault((*side, rec), [])
+        recipients.setdefault(side, set()).add(rec)
+        for m in ([] if alone else sorted(candidates, key=lambda m: order[id(m)])):
+            if any(rep.doc == ev.reports[0].doc for rep in m.reports):
+                continue
+            why = same_act(m, ev, r)
+            if why is not None:
+                target, reasons = m, why
+                break
+        if target is None:
+            merged.append(_copy(ev))
+            order[id(merged[-1])] = len(merged)
+            bucket.append(merged[-1])
+            dated[id(merged[-1])] = [(ev.date, ev.date_source)]
+            continue
+        target.reports.extend(ev.reports)
+        target.coded_ids.append(ev.id)
+        target.merged_on.append(f"{ev.reports[0].doc}: " + ", ".join(reasons))
+        dated[id(target)].append((ev.date, ev.date_source))
+        target.confidence = max(target.confidence, ev.confidence)
+        if not target.recipient and ev.recipient:
+            target.recipient = ev.recipient
+        target.aux = sorted(set(target.aux) & set(ev.aux))
+    for m in merged:
+        m.date = consensus_date(dated[id(m)])
+        m.sources = independent_sources(m, rewrites)
+        if len(m.coded_ids) > 1:
+            m.id = "ev-" + hashlib.sha1("|".join(sorted(m.coded_ids)).encode()).hexdigest()[:12]
+    return merged
+
+
+def _copy(ev: Event) -> Event:
+    out = Event(**{k: v for k, v in ev.__dict__.items()})
+    out.reports = list(ev.reports)
+    out.coded_ids = [ev.id]
+    out.merged_on = []
+    return out
+
+
+def independent_sources(ev: Event, rewrites: set[frozenset[str]]) -> int:
+    """Reports that are rewrites of one another, or relay the same agency, count once."""
+    docs = sorted({rep.doc for rep in ev.reports})
+    parent = {d: d for d in docs}
+
+    def find(d: str) -> str:
+        while parent[d] != d:
+            d = parent[d]
+        return d
+
+    relays: dict[str, str] = {}
+    for rep in ev.reports:
+        for agency in rep.relay:
+            key = agency.lower()
+            if key in relays:
+                parent[find(rep.doc)] = find(relays[key])
+            else:
+                relays[key] = rep.doc
+    for a, b in combinations(docs, 2):
+        if frozenset((a, b)) in rewrites:
+            parent[find(a)] = find(b)
+    return len({find(d) for d in docs})
+
+
+# --- claims and counter-claims ---------------------------------------------------------
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to see that "smugglers" and "smuggling" are one matter."""
+    w = word.lower()
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w
+
+
+def matter(text: str, exclude: set[str] = frozenset(), r: Rules | None = None) -> list[str]:
+    """The content stems of a claim's sentence: what the claim is about."""
+    r = r or rules()
+    words = {stem(w) for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in r.stopwords}
+    return sorted(words - exclude - r.matter_stopwords)
+
+
+@dataclass
+class Claim:
+    id: str
+    doc: str
+    text: str
+    claimant: dict | None
+    target: list[str]  # countries the claim is about or against
+    matter: list[str]
+    start: int = 0
+    end: int = 0
+
+
+def claim_id(doc: str, start: int) -> str:
+    return "cl-" + hashlib.sha1(f"{doc}|{start}".encode()).hexdigest()[:12]
+
+
+def relation(a: Claim, b: Claim, min_shared: int = 2) -> tuple[str, list[str]] | None:
+    """How two claims about the same matter relate: "counter" when made by opposing sides
+    (each side's claimant country is the other's target, or they simply differ), "echo"
+    from the same side, "third party" when one claimant is neither side."""
+    shared = sorted(set(a.matter) & set(b.matter))
+    if len(shared) < min_shared or a.doc == b.doc:
+        return None
+    ca, cb = (a.claimant or {}).get("country"), (b.claimant or {}).get("country")
+    if not ca or not cb:
+        return None
+    if ca == cb:
+        return "echo", shared
+    if (a.target and cb not in a.target) and (b.target and ca not in b.target):
+        return "third party", shared
+    return "counter", shared
