@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
+DB     ?= $(OUT)/eventwatch.db
 EXAMPLE := examples/belarus-lithuania-2025
 
-.PHONY: demo test install bench eval golden lock clean
+.PHONY: demo serve test install bench eval golden lock clean
 
 install: $(VENV)/.installed
 
@@ -18,13 +19,21 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 demo: install
-	$(VENV)/bin/eventwatch run $(EXAMPLE) --actors $(EXAMPLE).actors.toml --out $(OUT)
+	$(VENV)/bin/eventwatch run $(EXAMPLE) --actors $(EXAMPLE).actors.toml --out $(OUT) --db $(DB)
+	@echo
+	@echo "Open the dashboard: $(VENV)/bin/eventwatch serve --db $(DB)   (or: make serve)"
+	@echo "then browse to http://127.0.0.1:8000/"
+
+# The API and dashboard over the demo's store, on loopback.
+serve: install
+	$(VENV)/bin/eventwatch serve --db $(DB)
 
 test: install
 	$(PY) -m pytest -q
 
 bench: install
 	$(PY) bench/throughput.py $(EXAMPLE)
+	$(PY) bench/api_latency.py
 
 eval: install
 	$(PY) eval/events.py

@@ -9,7 +9,7 @@ npm ci --no-audit --no-fund
 mkdir -p "$OUT"
 ./node_modules/.bin/esbuild src/main.js --bundle --minify --format=esm --target=es2020 \
   --legal-comments=none --outfile="$OUT/app.js"
-cp src/index.html src/app.css "$OUT/"
+cp src/index.html src/app.css src/favicon.svg "$OUT/"
 # The bundled packages' licences travel with the bundle.
 {
   echo "Third-party code bundled in app.js (built from npm packages by scripts/build_frontend.sh)."

@@ -117,6 +117,10 @@ def test_filter_ltu_blr_and_open_a_reject_event(dash):
         assert "LTU" in cells.nth(2).inner_text() and "BLR" in cells.nth(3).inner_text()
     dash.shot("02-events-ltu-blr")
 
+    page.select_option("select[name=type]", "REJECT")
+    page.get_by_role("button", name="Filter").click()
+    dash.settled("#/events?country=LTU&recipient=BLR&type=REJECT")
+    assert set(page.locator("table.events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.type)")) == {"REJECT"}
     reject = page.locator("tr[data-type=REJECT][data-docs*='003_'], tr[data-type=REJECT][data-docs*='004_']").first
     reject.locator("a.event-link").click()
     dash.settled("#/events/ev-")

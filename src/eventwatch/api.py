@@ -158,8 +158,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     guards the write API; without one, writes are refused."""
     db = Path(db)
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
-    with Store(db) as store:
-        query.prepare(store)
+    Store(db).close()  # fails early, with StoreError, on a file that is not a store
     local = threading.local()
     write_lock = threading.Lock()
 
@@ -202,7 +201,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     @app.get("/api/events.csv", tags=["events"], summary="Events as CSV", response_class=Response)
     def list_events_csv(f: Filter, sort: Sort = "date", limit: CsvLimit = None, offset: Offset = 0) -> Response:
         _, items = events_page(f, sort, limit, offset)
-        return _csv(items, EVENT_CSV, "events")
+        return _csv(items, list(items[0]) if items else EVENT_CSV, "events")
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with every report, its evidence and document")
     def get_event(event_id: str) -> dict:
@@ -312,7 +311,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         raw = (body.text or body.html or "").encode("utf-8")
         doc_id = body.id or "api-" + hashlib.sha256(raw).hexdigest()[:16]
         source = body.url or "api"
-        bad = ingest._check(doc_id, source, raw, ingest.DEFAULT_MAX_BYTES)
+        bad = ingest.check_bytes(doc_id, source, raw, ingest.DEFAULT_MAX_BYTES)
         if bad is not None:
             raise HTTPException(422, f"document {doc_id} rejected: {bad.reason}")
         doc = RawDocument(id=doc_id, source=source, raw=raw, kind="html" if body.html else "text",

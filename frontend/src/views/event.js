@@ -15,6 +15,8 @@ export async function eventView(id) {
     h("dt", {}, "Date"), h("dd", {}, when(ev), ev.date ? ` (${ev.date_precision})` : ""),
     h("dt", {}, "Score"), h("dd", {}, h("span", { class: "score", style: { background: scoreColour(ev.score) } }, score(ev.score))),
     h("dt", {}, "Confidence"), h("dd", {}, ev.confidence === null ? "—" : ev.confidence.toFixed(2)),
+    ev.sources ? [h("dt", {}, "Sources"), h("dd", {}, ev.sources)] : null,
+    ev.merged_on && ev.merged_on.length ? [h("dt", {}, "Reports merged on"), h("dd", {}, ev.merged_on.join("; "))] : null,
     ev.aux.length ? [h("dt", {}, "Flags"), h("dd", {}, ev.aux.join(", "))] : null,
     ev.trigger ? [h("dt", {}, "Trigger"), h("dd", {}, ev.trigger)] : null,
     ev.story ? [h("dt", {}, "Story"), h("dd", {}, h("a", { href: link.story(ev.story) }, ev.story))] : null);
@@ -35,7 +37,7 @@ function report(r) {
     h("header", {},
       h("p", { class: "chain" }, chain.join(" → ")),
       h("p", {}, h("a", { href: link.document(r.doc) }, doc.title || r.doc),
-        doc.published ? ` · published ${doc.published}` : "")),
+        doc.published ? ` · published ${doc.published}` : "", r.date ? ` · dates the event ${r.date}` : "")),
     h("div", { class: "evidence-list" }, r.evidence.map((s) => h("blockquote", { class: "evidence-quote" }, s.text))),
     doc.text ? markedText(doc.text, r.evidence) : null);
 }

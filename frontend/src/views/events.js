@@ -23,7 +23,8 @@ export async function eventsView(params, go) {
     const data = Object.fromEntries(new FormData(e.target).entries());
     go("/events", pick({ ...pick(params, ["dyad", "doc", "sort"]), ...data }, [...FILTERS, "sort"]));
   };
-  const text = (name, placeholder = "") => h("input", { name, value: params[name] || "", placeholder, type: "search" });
+  const text = (name, placeholder = "", extra = {}) =>
+    h("input", { name, value: params[name] || "", placeholder, type: "search", ...extra });
   const chip = (key, label) => params[key] ? h("span", { class: "chip" }, `${label}: ${params[key]} `,
     h("button", { type: "button", "aria-label": `remove ${label} filter`, onclick: () => {
       const rest = { ...filters };
@@ -33,7 +34,7 @@ export async function eventsView(params, go) {
   const form = h("form", { class: "filters", onsubmit: submit },
     field("Actor", text("actor", "name, any spelling")),
     field("Actor country", select("country", params.country, [["", "any"], ...codes])),
-    field("Recipient", h("span", {}, text("recipient", "code or name"),
+    field("Recipient", h("span", {}, text("recipient", "code or name", { list: "countries" }),
       h("datalist", { id: "countries" }, countries.items.map((c) => h("option", { value: c.code }, c.name || c.code))))),
     field("Type", select("type", params.type, [["", "any"], ...TYPES.map((t) => [t, t])])),
     field("From", text("from", "YYYY-MM-DD")),
@@ -41,7 +42,6 @@ export async function eventsView(params, go) {
     field("Story", text("story")),
     field("Text", text("q", "words in the evidence")),
     h("div", { class: "buttons" }, h("button", { type: "submit" }, "Filter"), h("a", { href: "#/events" }, "Clear")));
-  form.querySelector("input[name=recipient]").setAttribute("list", "countries");
   const sortBy = (sort) => go("/events", { ...filters, sort });
   const el = h("section", {}, h("h1", {}, "Events"), form,
     h("div", { class: "chips" }, chip("dyad", "between"), chip("doc", "document")),

@@ -1,7 +1,7 @@
 // Who acts on whom: actors (or countries) as nodes, the events between them as arrows
 // coloured by their mean conflict-cooperation score. Laid out once with d3-force.
 
-import { forceCenter, forceCollide, forceLink, forceManyBody, forceSimulation } from "d3-force";
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY } from "d3-force";
 import { get } from "../api.js";
 import { h } from "../dom.js";
 import { link, score, scoreColour, TYPES } from "../format.js";
@@ -38,17 +38,21 @@ function eventsFor(level, source, target) {
   return link.events(target === undefined ? { [side]: source } : { [side]: source, recipient: target });
 }
 
-// Spread the laid-out positions over the drawing (node sizes and labels keep their size).
+// Centre the layout in the drawing: a small graph is spread out (node and label sizes
+// stay), a large one makes the drawing bigger rather than squeezing nodes together.
 function fit(nodes) {
   const [padX, padY] = [110, 50];
   const xs = nodes.map((n) => n.x);
   const ys = nodes.map((n) => n.y);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const scale = Math.min((W - 2 * padX) / Math.max(x1 - x0, 1), (H - 2 * padY) / Math.max(y1 - y0, 1), 3);
+  const scale = Math.max(1, Math.min((W - 2 * padX) / Math.max(x1 - x0, 1), (H - 2 * padY) / Math.max(y1 - y0, 1), 3));
+  const width = Math.max(W, (x1 - x0) * scale + 2 * padX);
+  const height = Math.max(H, (y1 - y0) * scale + 2 * padY);
   for (const n of nodes) {
-    n.x = W / 2 + (n.x - (x0 + x1) / 2) * scale;
-    n.y = H / 2 + (n.y - (y0 + y1) / 2) * scale;
+    n.x = width / 2 + (n.x - (x0 + x1) / 2) * scale;
+    n.y = height / 2 + (n.y - (y0 + y1) / 2) * scale;
   }
+  return [width, height];
 }
 
 function label(name) {
@@ -60,14 +64,17 @@ function graph(data, level) {
   const nodes = data.nodes.filter((n) => linked.has(n.id)).map((n) => ({ ...n }));
   const edges = data.edges.map((e) => ({ ...e }));
   const radius = (n) => 5 + 3 * Math.sqrt(n.events);
+  // Labels are wider than nodes: keep nodes apart by about half their label's width.
+  const room = (n) => Math.max(radius(n) + 12, 3.4 * label(n.name).length);
   forceSimulation(nodes)
-    .force("link", forceLink(edges).id((d) => d.id).distance(130))
-    .force("charge", forceManyBody().strength(-420))
-    .force("center", forceCenter(W / 2, H / 2))
-    .force("collide", forceCollide((d) => radius(d) + 28))
+    .force("link", forceLink(edges).id((d) => d.id).distance(120))
+    .force("charge", forceManyBody().strength(-300))
+    .force("x", forceX(W / 2).strength(0.06))
+    .force("y", forceY(H / 2).strength(0.1))
+    .force("collide", forceCollide(room).strength(0.9))
     .stop()
-    .tick(400);
-  fit(nodes);
+    .tick(500);
+  const [width, height] = fit(nodes);
   const pairs = new Set(edges.map((e) => `${e.source.id}\u0000${e.target.id}`));
   const arrows = h("svg:defs", {}, h("svg:marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5,
     markerUnits: "userSpaceOnUse", markerWidth: 11, markerHeight: 11, orient: "auto-start-reverse" }, h("svg:path", { d: "M0,0 L10,5 L0,10 z", fill: "#555" })));
@@ -91,7 +98,7 @@ function graph(data, level) {
     h("svg:circle", { cx: n.x, cy: n.y, r: radius(n), fill: "#e8eef6", stroke: "#4a6fa5", "stroke-width": 1.5 }),
     h("svg:text", { x: n.x, y: n.y - radius(n) - 4, "text-anchor": "middle" }, label(n.name)),
     h("svg:title", {}, `${n.name}${n.country && n.country !== n.name ? ` (${n.country})` : ""}: ${n.events} event(s)`)));
-  return h("svg:svg", { class: "network", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Actor network" },
+  return h("svg:svg", { class: "network", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Actor network" },
     arrows, h("svg:g", {}, lines), h("svg:g", {}, circles));
 }
 
