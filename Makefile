@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
-DB     ?= $(OUT)/eventwatch.db
+# The store: empty means eventwatch's embedded default ($$EVENTWATCH_DB or ~/.local/share/eventwatch).
+DB     ?=
+DBOPT  := $(if $(DB),--db $(DB),)
 EXAMPLE := examples/belarus-lithuania-2025
 
 .PHONY: demo serve test install bench eval golden lock clean
@@ -19,14 +21,14 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 demo: install
-	$(VENV)/bin/eventwatch run $(EXAMPLE) --actors $(EXAMPLE).actors.toml --out $(OUT) --db $(DB)
+	$(VENV)/bin/eventwatch run $(EXAMPLE) --actors $(EXAMPLE).actors.toml --out $(OUT) $(DBOPT)
 	@echo
-	@echo "Open the dashboard: $(VENV)/bin/eventwatch serve --db $(DB)   (or: make serve)"
-	@echo "then browse to http://127.0.0.1:8000/"
+	@echo "Results: $(OUT)/events.jsonl, quotes.jsonl, documents.jsonl, actors.jsonl, claims.jsonl"
+	@echo "Dashboard: $(VENV)/bin/eventwatch serve $(DBOPT)  (or: make serve), then open http://127.0.0.1:8000/"
 
 # The API and dashboard over the demo's store, on loopback.
 serve: install
-	$(VENV)/bin/eventwatch serve --db $(DB)
+	$(VENV)/bin/eventwatch serve $(DBOPT)
 
 test: install
 	$(PY) -m pytest -q

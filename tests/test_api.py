@@ -127,6 +127,14 @@ def test_filter_by_actor_name_and_spelling(api):
         assert [e["id"] for e in all_events(api, actor=alias)] == [e["id"] for e in all_events(api, actor=other["name"])]
 
 
+def test_party_is_either_side(api):
+    got = all_events(api, party="BLR")
+    assert got and all("BLR" in {x["country"] for x in e["actor"] + e["recipient"]} for e in got)
+    as_actor = {e["id"] for e in all_events(api, country="BLR")}
+    as_recipient = {e["id"] for e in all_events(api, recipient="BLR")}
+    assert {e["id"] for e in got} == as_actor | as_recipient
+
+
 def test_filter_by_dates_story_doc_and_text(api):
     dated = [e for e in all_events(api) if e["date"] and not e["date"].startswith("X")]
     if dated:

@@ -219,3 +219,110 @@ def test_second_opinion_is_optional_and_bounded():
                     "The two leaders signed a trade agreement."])
     sims = v @ v.T
     assert sims[0, 1] > sims[0, 2]
+
+
+# --- one main event per sentence ------------------------------------------------------
+
+def test_relative_clause_is_background_of_the_main_act(code):
+    evs = code("Peru demanded that Chile return a fishing boat that was seized by Chilean police last week.")
+    assert {e.event for e in evs} == {"REQUEST"}
+
+
+def test_time_clause_is_background_of_the_main_act(code):
+    evs = code("Italy suspended flights to Serbia on Wednesday, one day after a Serbian jet shot down an Italian helicopter.")
+    assert {e.event for e in evs} == {"SANCTION"}
+
+
+def test_participle_clause_elaborates_the_act(code):
+    evs = code("Ghana rejected the Togolese proposal, urging Togo to resume talks.")
+    assert {e.event for e in evs} == {"REJECT"}
+
+
+def test_a_background_clause_alone_is_still_coded(code):
+    e = one(code("The village, which Malian soldiers attacked last week, was empty."), "ASSAULT")
+    assert "MLI" in countries(e.actor)
+
+
+# --- trigger words and argument patterns ----------------------------------------------
+
+def test_called_off_strike_is_a_concession_not_a_strike(code):
+    evs = code("Kenyan teachers called off their strike on Monday.")
+    assert "CONCEDE" in {e.event for e in evs} and "PROTEST" not in {e.event for e in evs}
+
+
+def test_a_people_protests_whatever_its_states_sector(code):
+    e = one(code("Thousands of ethnic Hungarians demonstrated in Bucharest on Sunday."), "PROTEST")
+    assert "HUN" in countries(e.actor)
+
+
+def test_talks_between_coordinated_actors_need_no_recipient(code):
+    e = one(code("Peru and Chile resumed negotiations on Monday."), "CONSULT")
+    assert countries(e.actor) | countries(e.recipient) == {"PER", "CHL"}
+
+
+def test_mediation_between_two_parties(code):
+    e = one(code("Norway launched a mediation effort between Sudan and Chad."), "CONSULT")
+    assert countries(e.actor) == {"NOR"} and countries(e.recipient) == {"SDN", "TCD"}
+    assert e.trigger == "mediation effort"
+
+
+def test_meeting_with_a_person_of_unknown_country(code):
+    e = one(code("Moroccan diplomats held a meeting with Jorge Alvarado Pinto on Monday."), "CONSULT")
+    assert countries(e.actor) == {"MAR"}
+
+
+def test_cancelled_visit_is_sanction(code):
+    evs = code("The French foreign minister cancelled a planned visit to Mali.")
+    assert "SANCTION" in {e.event for e in evs} and "CONCEDE" not in {e.event for e in evs}
+
+
+def test_announced_measure_is_taken_not_threatened(code):
+    evs = code("Poland announced it would expel two Russian diplomats.")
+    assert "SANCTION" in {e.event for e in evs} and "THREATEN" not in {e.event for e in evs}
+
+
+def test_conditional_boycott_is_a_threat(code):
+    e = one(code("Zambia's opposition said it will boycott the elections unless the president resigns."), "THREATEN")
+    assert "ZMB" in countries(e.actor)
+
+
+def test_insisting_on_a_past_fact_is_no_demand(code):
+    evs = code("Japan insisted the Chinese ship had entered its waters.")
+    assert "REQUEST" not in {e.event for e in evs}
+
+
+def test_apology_is_a_verbal_concession(code):
+    e = one(code("Argentina apologized to Chile for the incident."), "CONCEDE")
+    assert e.mode == "apologize" and countries(e.actor) == {"ARG"} and countries(e.recipient) == {"CHL"}
+
+
+def test_predicative_opposed_is_a_refusal(code):
+    e = one(code("Egypt is opposed to Turkish mediation in the talks."), "REJECT")
+    assert countries(e.actor) == {"EGY"}
+
+
+def test_unnamed_attacker_is_unidentified_forces_of_the_place(code):
+    e = one(code("A journalist was killed in a bomb explosion in Baghdad on Monday."), "ASSAULT")
+    assert [(a["country"], a["sector"]) for a in e.actor] == [("IRQ", "UAF")]
+
+
+def test_coordinated_national_adjectives_are_two_actors(code):
+    e = one(code("Hungarian and Romanian officials agreed to hold talks."), "AGREE")
+    assert countries(e.actor) == {"HUN", "ROU"}
+
+
+def test_measure_of_a_nominal_event(code):
+    e = one(code("French and Egyptian warships launched ten days of war games."), "COOPERATE")
+    assert countries(e.actor) == {"FRA", "EGY"}
+
+
+def test_sending_inspectors_is_an_investigation(code):
+    e = one(code("The IAEA sent inspectors to Iran on Tuesday."), "ACCUSE")
+    assert e.mode == "investigate" and countries(e.recipient) == {"IRN"}
+
+
+def test_second_opinion_only_where_no_trigger_word(code, monkeypatch):
+    asked = []
+    monkeypatch.setattr(events, "second_opinion", lambda sents: asked.extend(s.text for s in sents) or [])
+    code("Belarus received information from Lithuania about the incident.")  # "receive" judged by the rules
+    assert asked == []

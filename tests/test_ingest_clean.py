@@ -134,3 +134,11 @@ def test_markup_in_plain_text_is_kept_as_text():
     raw = RawDocument(id="x.txt", source="x.txt", kind="text",
                       raw=b"Lithuania said <script>alert(1)</script> the border would stay closed, and the minister added that talks are not planned.")
     assert "<script>alert(1)</script>" in clean.clean(raw).text
+
+
+def test_a_short_headline_like_text_is_not_refused_for_its_few_function_words():
+    raw = RawDocument(id="s.txt", source="s.txt", kind="text",
+                      raw=b"Recent US Predator attacks in Pakistan's tribal areas have killed dozens of militants.")
+    assert clean.clean(raw).language == "en"
+    with pytest.raises(clean.CleanError, match="not English"):
+        clean.clean(RawDocument(id="d.txt", source="d.txt", kind="text", raw="Die Regierung hat die Grenze geschlossen und das ist nicht gut.".encode()))

@@ -154,7 +154,7 @@ def test_network(dash):
     assert page.locator("svg.network circle").count() >= 2
     dash.shot("06-network-actors")
     page.locator("svg.network a.node").first.click()
-    dash.settled("#/events?actor=")
+    dash.settled("#/events?party=")  # events on either side of the actor
     assert page.locator("table.events tbody tr").count() >= 1
 
 

@@ -85,6 +85,7 @@ def event_filter(
     doc: Annotated[str | None, Query(max_length=500, description="Only events reported by this document.")] = None,
     dyad: Annotated[str | None, Query(pattern=r"^[^,]+,[^,]+$", description="Two sides, comma-separated (codes or names); either direction.")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the evidence, trigger, names or outlet.")] = None,
+    party: Annotated[str | None, Query(max_length=200, description="An actor or country on either side (name or code).")] = None,
 ) -> EventFilter:
     """The event filters, shared by the JSON and CSV forms of every event view."""
     types: tuple[str, ...] = ()
@@ -96,7 +97,7 @@ def event_filter(
     pair = tuple(x.strip() for x in dyad.split(",")) if dyad else None
     return EventFilter(actor=actor, country=country, recipient=recipient, types=types,
                        date_from=_check_date("from", date_from), date_to=_check_date("to", date_to),
-                       story=story, doc=doc, dyad=pair, q=q)
+                       story=story, doc=doc, dyad=pair, q=q, party=party)
 
 
 Filter = Annotated[EventFilter, Depends(event_filter)]

@@ -29,6 +29,7 @@ MONTHS = {m: i for i, m in enumerate(
      "september", "october", "november", "december"], 1)}
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’»]$")
 _WORD = re.compile(r"[^\W\d_]+")
+SHORT_TEXT_WORDS = 40
 
 
 class CleanError(ValueError):
@@ -218,6 +219,8 @@ def clean(raw: RawDocument) -> Document:
         raise CleanError("no article text left after removing boilerplate")
     body = "\n\n".join(paras)
     lang, share = language(body, r)
+    if lang is None and len(body.split()) < SHORT_TEXT_WORDS:
+        lang = "en"  # too short to judge by function words; refuse only a clearly foreign text
     if lang != "en":
         what = f"looks like '{lang}'" if lang else f"only {share:.0%} English function words"
         raise CleanError(f"not English ({what}); eventwatch reads English text only")

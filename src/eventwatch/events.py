@@ -20,7 +20,7 @@ from typing import Callable
 
 from .model import Event, Mention, Quote, Report, Span, Timex, best_mention
 
-ARG_PREPS = {"with", "to", "against", "on", "toward", "towards", "from", "at"}
+ARG_PREPS = {"with", "to", "against", "on", "toward", "towards", "from", "at", "between"}
 LIGHT_VERBS = {"send", "make", "issue", "announce", "declare", "present", "put", "submit", "extend", "voice", "express", "lodge", "have", "give", "hold", "raise", "launch", "deliver", "lay", "push", "reject", "accept", "consider", "receive"}
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 PRESENT_TAGS = {"VBP", "VBZ", "MD"}
@@ -61,6 +61,9 @@ class Rules:
     future_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     conditional_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     negated_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    conditional_future_as: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    decision_verbs: frozenset[str] = frozenset()
+    decision_keeps: frozenset[str] = frozenset()
     command_verbs: frozenset[str] = frozenset()
     command_as: dict[tuple[str, str | None], tuple[str, str | None]] = field(default_factory=dict)
     civilian_sectors: frozenset[str] = frozenset()
@@ -107,8 +110,10 @@ def rules() -> Rules:
     r.belief = frozenset(data["speech"].get("belief", []))
     r.examples = data.get("examples", {})
     r.embed_threshold = data.get("second_opinion", {}).get("threshold", 0.6)
-    for name in ("future_as", "conditional_as", "negated_as"):
+    for name in ("future_as", "conditional_as", "negated_as", "conditional_future_as"):
         setattr(r, name, {k: _type_mode(v) for k, v in data.get(name, {}).items()})
+    r.decision_verbs = frozenset(data.get("decision", {}).get("verbs", []))
+    r.decision_keeps = frozenset(data.get("decision", {}).get("keep", []))
     command = dict(data.get("command_as", {}))
     r.command_verbs = frozenset(command.pop("verbs", []))
     r.command_as = {_type_mode(k): _type_mode(v) for k, v in command.items()}
@@ -132,8 +137,10 @@ def _pos_ok(tok, pos: str) -> bool:
         return tok.pos_ == "VERB"
     if pos == "noun":
         return tok.pos_ in ("NOUN", "PROPN")
-    if pos == "adj":
-        return tok.pos_ == "ADJ"
+    if pos == "adj":  # "is prepared", "is opposed": a predicative participle counts too
+        return tok.pos_ == "ADJ" or tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)
+    if pos == "phrase":  # a fixed expression whose first word may be any part of speech ("out of the question")
+        return True
     if pos == "modal":
         return tok.tag_ == "MD"
     return tok.pos_ in ("VERB", "NOUN", "ADJ", "PROPN")
@@ -193,6 +200,8 @@ def _subject(verb, seen=None):
         return _subject(verb.head, seen)
     if verb.dep_ == "acomp" and verb.head.i != verb.i:
         return _subject(verb.head, seen)
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":
+        return _subject(verb.head.head, seen)  # "issued a statement demanding ...": the issuer demands
     return None
 
 
@@ -213,7 +222,10 @@ def _past_quantity(tok):
 def _noun_actor(noun, needs_verb=frozenset()):
     """The actor of a nominal event: the subject of the verb that performs it ("Israel
     mounted its invasion", "officials held a meeting"), else the possessor ("X's
-    call"), the by-phrase ("the closure by the government") or a national adjective."""
+    call"), the by-phrase ("the closure by the government") or a national adjective.
+    A measure before "of" ("launched ten days of war games") stands in for the noun."""
+    while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != noun.head.i and _measure(noun.head.head):
+        noun = noun.head.head
     head = noun.head
     if noun.dep_ in ("dobj", "attr", "pobj", "nsubjpass"):
         verb = head if head.pos_ in ("VERB", "AUX", "ADJ") else head.head
@@ -237,9 +249,22 @@ def _noun_actor(noun, needs_verb=frozenset()):
     return None
 
 
-def _complement_words(tok) -> set[str]:
+MEASURES = {"series", "round", "rounds", "wave", "waves", "spate", "string", "day", "days", "week", "weeks", "month", "months", "hour", "hours"}
+
+
+def _measure(tok) -> bool:
+    """A noun that measures the event after "of" ("ten days of", "a new round of")."""
+    return tok.pos_ == "NOUN" and (tok.lemma_.lower() in MEASURES or tok.lower_ in MEASURES
+                                   or any(c.dep_ == "nummod" for c in tok.children))
+
+
+def _complement_words(tok, skip: frozenset = frozenset()) -> set[str]:
+    """Words of the trigger's objects and complements, two levels down; ``skip``:
+    prepositions whose phrases are left out."""
     out = set()
     for c in tok.children:
+        if c.lower_ in skip:
+            continue
         if c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj", "prt", "dative", "oprd", "acomp"):
             out.add(c.lemma_.lower())
             out.add(c.lower_)
@@ -392,8 +417,10 @@ def _speech_subject(tok):
 
 
 def _is_actorish(m: Mention | None, ctx: Context) -> bool:
+    """A person, a pronoun, a named organisation, or anything of a known country or sector."""
     return m is not None and m.kind != "thing" and (
-        m.kind in ("name", "pronoun") or ctx.country_of(m.id) is not None or m.sector is not None)
+        m.kind in ("name", "pronoun") or m.kind == "group" and m.label == "ORG"
+        or ctx.country_of(m.id) is not None or m.sector is not None)
 
 
 def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | None, str | None]:
@@ -474,21 +501,43 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
         return [ctx.mentions[speaker]]
     if trig.pos == "verb":
         subj = _subject(tok) or (_clause_subject(tok) if tok.tag_ == "VBG" and tok.dep_ in ("pcomp", "pobj", "xcomp") else None)
-    elif trig.pos == "adj":
-        subj = _subject(verb)
+    elif trig.pos in ("adj", "phrase"):
+        subj = _subject(verb) or next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     else:
         subj = _noun_actor(tok, trig.needs_verb)
-    found = [m for s in (_expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx, True)) is not None]
+    found = [m for s in (_nationalities(subj) or _expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx, True)) is not None]
     if speaker is not None and (not found or all(m.kind == "pronoun" and m.text.lower() in FIRST_PERSON for m in found)):
         if found or (trig.pos != "verb" and trig.event in VERBAL):
             return [ctx.mentions[speaker]]
     return found
 
 
-def _recipient_mentions(tok, trig: Trigger, event: str, verb, actors: list[Mention], ctx: Context) -> list[Mention]:
+def _nationalities(noun) -> list:
+    """"Hungarian and Romanian officials", "French and Egyptian warships": one actor per
+    coordinated national adjective, not one for the whole phrase."""
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE"):
+            conj = [x for x in c.children if x.dep_ == "conj" and x.ent_type_ in ("NORP", "GPE")]
+            if conj:
+                return [c, *conj]
+    return []
+
+
+def _recipient_tokens(tok, trig: Trigger, event: str, verb) -> list:
+    """Recipient candidates of a trigger; for a noun on its light verb, the verb's
+    dative, or its with/to-phrase where the parse hangs it there ("held a meeting
+    [with X]")."""
     cands = _recipients(tok, event)
-    if trig.pos != "verb" and verb.i != tok.i and verb.lemma_.lower() in LIGHT_VERBS:
+    if trig.pos != "verb" and verb.i != tok.i and verb.lemma_.lower() in LIGHT_VERBS | trig.needs_verb:
         cands += [c for c in verb.children if c.dep_ in ("dative", "iobj")]
+        if not cands:
+            cands += [x for c in verb.children if c.dep_ == "prep" and c.lower_ in ARG_PREPS
+                      for p in _children(c, "pobj") for x in _expand_conj(p)]
+    return cands
+
+
+def _recipient_mentions(tok, trig: Trigger, event: str, verb, actors: list[Mention], ctx: Context) -> list[Mention]:
+    cands = _recipient_tokens(tok, trig, event, verb)
     if trig.speech:
         subj = _clause_subject(tok)
         if subj is not None and subj.lower_ == "you":
@@ -599,8 +648,10 @@ def _purpose(tok, r: Rules) -> set[int]:
     out = set()
     for c in tok.children:
         is_to = c.dep_ in ("advcl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-        saying = c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in r.speech_verbs
-        if is_to or saying:
+        # "rejected the offer, urging ...", "rioted, joining demonstrators in demanding ...":
+        # a participle clause without a conjunction elaborates the act it hangs on
+        participle = c.dep_ == "advcl" and c.tag_ == "VBG" and not any(g.dep_ == "mark" for g in c.children)
+        if is_to or participle:
             out |= {t.i for t in c.subtree}
     for t in [tok, *_ancestors(tok, 3)]:
         for c in t.children:
@@ -609,11 +660,33 @@ def _purpose(tok, r: Rules) -> set[int]:
     return out
 
 
+BACKGROUND_MARKS = {"after", "since", "when", "whenever", "while", "as", "before", "once"}
+
+
+def _background(tok, r: Rules) -> bool:
+    """Does the trigger sit in a clause that only sets the scene of the sentence's main
+    act: a relative clause or a past participle describing a noun ("the helicopter that
+    was captured last week", "weapons seized last year"), or a clause of time or cause
+    ("one day after a jet shot down a helicopter")? A sentence that also codes an act
+    outside such clauses keeps only that act. A clause on an event noun ("a proposal
+    Peru rejected") says what became of that event and is not background."""
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ == "relcl" or t.dep_ == "acl" and t.tag_ == "VBN":
+            if t.head.lemma_.lower() not in r.by_word:
+                return True
+        elif t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in t.children):
+            return True
+        t = t.head
+    return False
+
+
 def _opinions(doc, r: Rules) -> set[int]:
     """What someone thinks, hopes or fears will happen ("think Americans will come and
     pressure me") is an opinion, not an event."""
     out = set()
-    for t in doc:
+    for i in _word_tokens(doc, r.belief):
+        t = doc[i]
         if t.lemma_.lower() in r.belief and t.pos_ == "VERB":
             for c in t.children:
                 if c.dep_ == "ccomp":
@@ -635,6 +708,7 @@ def _victims(tok, verb) -> list:
 
 
 FIRST_PERSON = {"we", "i", "us", "our", "my", "me"}
+FROM = frozenset({"from"})
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 AGENTLESS = {"ASSAULT"}
 NON_STATE = {"IGO", "NGO", "MNC", "IMG", "EUR"}
@@ -644,31 +718,76 @@ HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANC
 
 def code(doc, ctx: Context) -> list[Event]:
     """Code every event in a parsed document, one per act (same type and dyad merged)."""
+    country_of = ctx.country_of
+    known: dict[int, str | None] = {}
+
+    def cached(mid: int) -> str | None:  # asked many times per mention; stable while coding
+        if mid not in known:
+            known[mid] = country_of(mid)
+        return known[mid]
+
+    ctx.country_of = cached
+    try:
+        return _code(doc, ctx)
+    finally:
+        ctx.country_of = country_of
+
+
+def _word_tokens(doc, words) -> list[int]:
+    """Indices of the tokens whose lemma or form (lower-cased) is one of ``words``: only
+    they can start a trigger, so the rest of the document is never looked at."""
+    import numpy as np
+    from spacy.attrs import LEMMA, LOWER
+
+    if len(doc) == 0:
+        return []
+    arr = doc.to_array([LEMMA, LOWER])
+    strings = doc.vocab.strings
+    hit = [h for h in np.unique(arr) if strings[int(h)].lower() in words]
+    if not hit:
+        return []
+    mask = np.isin(arr, hit).any(axis=1)
+    return np.flatnonzero(mask).tolist()
+
+
+def _code(doc, ctx: Context) -> list[Event]:
     r = rules()
     events: dict[tuple, Event] = {}
     consumed: set[int] = _opinions(doc, r)
     quiet: list = []  # event-like sentences where no trigger fired: for the second opinion
+    starts = _word_tokens(doc, r.by_word.keys())
+    k = 0
     for sent in doc.sents:
         skip_until = -1
         found = False
-        for tok in sent:
+        here: list[tuple] = []  # (trigger token, event) of this sentence
+        while k < len(starts) and starts[k] < sent.start:
+            k += 1
+        words = k < len(starts) and starts[k] < sent.end  # a trigger word, fired or not
+        while k < len(starts) and starts[k] < sent.end:
+            tok = doc[starts[k]]
+            k += 1
             if tok.i < skip_until or tok.i in consumed:
                 continue
-            speaker = _speaker_at(ctx, tok.idx)
-            for trig, n in _matches(tok, r):
+            matches = _matches(tok, r)
+            speaker = _speaker_at(ctx, tok.idx) if matches else None
+            for trig, n in matches:
                 ev = _try(tok, trig, n, speaker, sent, ctx, r)
                 if ev is None:
                     continue
-                _add(events, ev, ctx)
+                here.append((tok, ev))
                 found = True
                 skip_until = tok.i + n
                 if ev.event in HEADS_OF_COMPLEMENT or trig.event in HEADS_OF_COMPLEMENT:
                     consumed |= _consumed(tok)
                 if trig.pos == "modal":
                     consumed |= {tok.head.i} | _consumed(tok.head)
-                consumed |= _purpose(tok if trig.pos == "verb" else _verb_of(tok), r)
+                consumed |= _purpose(tok if trig.pos == "verb" else tok.head if trig.pos == "modal" else _verb_of(tok), r)
                 break
-        if not found and _event_like(sent, ctx):
+        main = [ev for tok, ev in here if not _background(tok, r)]
+        for ev in main or [ev for _, ev in here]:
+            _add(events, ev, ctx)
+        if not words and _event_like(sent, ctx):
             quiet.append(sent)
     for sent, event, mode, conf in second_opinion(quiet):
         ev = _fallback_event(sent, event, mode, conf, ctx)
@@ -687,11 +806,14 @@ def _add(events: dict, ev: Event, ctx: Context) -> None:
 
 
 def _event_like(sent, ctx: Context) -> bool:
-    """A sentence worth a second opinion: a finite clause with an actor as its subject
+    """A sentence worth a second opinion: no trigger word in it at all (where one is, the
+    rules have judged it), and a finite, affirmative clause with an actor as its subject
     and another party named."""
     root = sent.root
     if root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() in rules().speech_verbs:
         return False
+    if any(c.dep_ == "neg" for c in root.children):
+        return False  # "has not received", "we don't need": no act
     subj = _subject(root)
     if subj is None or not _is_actorish(_mention_covering(ctx, subj.idx), ctx):
         return False
@@ -771,12 +893,17 @@ def _shift(event: str, mode: str | None, flags: list[str], tok, r: Rules) -> tup
     if _condition(tok) and event in r.conditional_as:
         new, new_mode = r.conditional_as[event]
         return new, new_mode, [f for f in flags if f not in ("hypothetical", "negation")]
+    if _condition(tok) and {"future", "hypothetical"} & set(flags) and "negation" not in flags and event in r.conditional_future_as:
+        new, new_mode = r.conditional_future_as[event]  # "will boycott the vote unless ...": a threat
+        return new, new_mode, flags
     if "negation" in flags and event in r.negated_as:
         new, new_mode = r.negated_as[event]
         return new, new_mode or mode, [f for f in flags if f != "negation"]
     if tok.lemma_.lower() in r.command_verbs and (event, mode) in r.command_as:
         new, new_mode = r.command_as[(event, mode)]
         return new, new_mode, flags
+    if event in r.decision_keeps and not _condition(tok) and any(a.lemma_.lower() in r.decision_verbs for a in _ancestors(tok, 3)):
+        return event, mode, flags  # "announced it would expel ...": a measure decided, not threatened
     if ({"future", "hypothetical"} & set(flags) or _condition(tok)) and event in r.future_as:
         new, new_mode = r.future_as[event]
         return new, new_mode or (mode if new in ("THREATEN",) else None), flags
@@ -785,13 +912,16 @@ def _shift(event: str, mode: str | None, flags: list[str], tok, r: Rules) -> tup
 
 def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r: Rules) -> Event | None:
     """One trigger at one token: an event if every condition of the trigger holds."""
+    first = tok
+    if trig.pos == "noun" and n > 1 and tok.head.i == tok.i + n - 1:
+        tok = tok.doc[tok.i + n - 1]  # "a mediation effort": the phrase's head noun carries its arguments
     verb = _verb_of(tok) if trig.pos not in ("verb", "modal") else (tok.head if trig.pos == "modal" else tok)
     if trig.pos == "verb" and tok.lemma_.lower() in r.speech_verbs and not (trig.needs or trig.event in ("REQUEST", "ACCUSE", "REJECT")):
         return None
     if trig.speech and speaker is None:
         return None
     comp = _complement_words(tok)
-    if trig.unless and comp & trig.unless:
+    if trig.unless and _complement_words(tok, FROM) & trig.unless:  # "return weapons (taken) from peacekeepers"
         return None
     if trig.not_objects and comp & trig.not_objects:
         return None
@@ -801,13 +931,15 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None
     if trig.needs_verb and verb.lemma_.lower() not in trig.needs_verb:
         return None
-    if trig.pos == "verb" and _yields_to_noun(tok, r):
+    if trig.pos == "verb" and n == 1 and _yields_to_noun(tok, r):  # "called off a strike" is not "called a strike"
+        return None
+    if trig.pos == "verb" and trig.event == "REQUEST" and _asserts(tok):
         return None
     flags = _flags(tok, verb, r, speaker is not None)
     if trig.needs_modal and not ({"future", "hypothetical"} & set(flags) or verb.lemma_.lower() in r.intent):
         return None
     event = trig.event
-    mode = dict(trig.mode_by_word).get(tok.lemma_.lower(), dict(trig.mode_by_word).get(" ".join(t.lemma_.lower() for t in tok.doc[tok.i: tok.i + n]), trig.mode))
+    mode = dict(trig.mode_by_word).get(first.lemma_.lower(), dict(trig.mode_by_word).get(" ".join(t.lemma_.lower() for t in tok.doc[first.i: first.i + n]), trig.mode))
     for m_name, words in trig.modes:
         if comp & words:
             mode = m_name
@@ -823,8 +955,11 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         if subj is None or any(m.start <= subj.idx < m.end for m in actors) or subj.lower_ in FIRST_PERSON | {"you"}:
             return None
     subj_tok = _subject(tok) if trig.pos == "verb" else None
-    sides = {_side(m, subj_tok if subj_tok is not None and m.start <= subj_tok.idx < m.end else None, ctx, r) for m in actors}
-    if trig.not_actor_sectors and (any(_sector(m, ctx) in trig.not_actor_sectors for m in actors) or "state" in sides and "society" not in sides):
+    side_of = {m.id: _side(m, subj_tok if subj_tok is not None and m.start <= subj_tok.idx < m.end else None, ctx, r) for m in actors}
+    sides = set(side_of.values())
+    # a people ("ethnic Albanians") is society even where the actor file gives its state's sector
+    if trig.not_actor_sectors and (any(_sector(m, ctx) in trig.not_actor_sectors and side_of[m.id] != "society" for m in actors)
+                                   or "state" in sides and "society" not in sides):
         return None
     if trig.civilian and sides == {"society"}:
         event, mode = trig.civilian
@@ -832,10 +967,13 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     actor_countries = {ctx.country_of(m.id) for m in actors} - {None}
     recips = _recipient_mentions(tok, trig, event, verb, actors, ctx)
     if not actors:
-        recips = recips or [m for v in _victims(tok, verb) if _is_actorish(m := _mention_for(v, ctx), ctx)]
+        # the victims of an act with no named doer: people of a known country ("two Iraqi youths")
+        recips = recips or [m for v in _victims(tok, verb) if (m := _mention_for(v, ctx)) is not None
+                            and (_is_actorish(m, ctx) or v.tag_ in ("NNS", "NNPS") and ctx.country_of(m.id))]
         if not recips:
             return None
-    if trig.needs_recipient and not recips:
+        actors = _unidentified(verb, sent, recips, ctx)
+    if trig.needs_recipient and not recips and not _counterpart_named(tok, trig, event, verb, actors, ctx):
         return None
     if not recips:
         recips = _other_party(sent, tok, ctx, actor_countries)
@@ -851,8 +989,71 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         date_precision="none", aux=flags, confidence=_confidence(trig, actors, recips, speaker),
         reports=[Report(doc=ctx.doc_id, evidence=[Span(start, start + len(text), text)], outlet=ctx.outlet)],
         score=score(event, mode, r), actor_mentions=[m.id for m in actors], recipient_mentions=[m.id for m in recips],
-        speaker_mention=speaker, trigger=tok.doc[tok.i: tok.i + n].text,
+        speaker_mention=speaker, trigger=tok.doc[first.i: first.i + n].text,
     )
+
+
+LOCATIVE = {"in", "near", "at", "outside", "inside", "across", "around", "into"}
+
+
+def _unidentified(verb, sent, victims: list[Mention], ctx: Context) -> list[Mention]:
+    """The doer of an attack the text does not name ("a journalist was killed in a car bomb
+    explosion in Beirut"): unidentified forces (UAF) of the country where it happened,
+    else of the victims' country when they are civilians, as PLOVER codes it. Held "in
+    Israeli custody": the keeper is the doer's country."""
+    country, where = None, None
+    for t in verb.subtree:
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+            lo, hi = t.left_edge.idx, t.idx + len(t)
+            for m in ctx.mentions:
+                if lo <= m.start and m.end <= hi and m.kind in ("place", "group") and (c := ctx.country_of(m.id)) and c not in NON_STATE:
+                    country, where = c, m
+                    break
+            if country:
+                break
+    if country is None:
+        for m in victims:
+            c = ctx.country_of(m.id)
+            if c and c not in NON_STATE and _sector(m, ctx) not in r_state_sectors():
+                country, where = c, m
+                break
+    if country is None:
+        return []
+    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="unidentified attackers", kind="group",
+                sentence=where.sentence, country=country, sector="UAF")
+    ctx.mentions.append(m)
+    return [m]
+
+
+def r_state_sectors() -> frozenset[str]:
+    return rules().state_sectors
+
+
+def _asserts(tok) -> bool:
+    """"insisted (that) the unrest reflected ...": a past-tense complement without a
+    modal is a claim about what happened, not a demand."""
+    if any(c.dep_ in ("dobj", "xcomp", "dative") for c in tok.children):
+        return False
+    for c in tok.children:
+        if c.dep_ != "ccomp" or any(g.dep_ == "aux" and g.tag_ == "MD" for g in c.children):
+            continue
+        if c.tag_ == "VBD" or c.tag_ == "VBN" and any(g.dep_ == "aux" and g.lower_ in ("had", "has", "have") for g in c.children):
+            return True
+    return False
+
+
+def _counterpart_named(tok, trig: Trigger, event: str, verb, actors: list[Mention], ctx: Context) -> bool:
+    """For an act that needs two parties ("met with X"): is the other party there, though
+    of no known country (a person not in the actor file), or are the actors themselves
+    of two countries ("Israel and Lebanon renewed negotiations")?"""
+    if len({ctx.country_of(m.id) for m in actors} - {None}) >= 2:
+        return True
+    ids = {m.id for m in actors}
+    for t in _recipient_tokens(tok, trig, event, verb):
+        m = _mention_for(t, ctx)
+        if m is not None and m.id not in ids and m.kind == "name":
+            return True
+    return False
 
 
 def _confidence(trig: Trigger, actors: list[Mention], recips: list[Mention], speaker: int | None) -> float:

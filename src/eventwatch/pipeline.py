@@ -71,7 +71,7 @@ class Reader:
         by_id = {m.id: m for m in mentions}
 
         def country_of(mid: int) -> str | None:
-            return actors_stage.entity_of(by_id.get(mid) or mentions[mid], {m.id: m for m in mentions})["country"]
+            return actors_stage.entity_of(by_id.get(mid) or mentions[mid], by_id)["country"]
 
         ctx = events.Context(
             doc_id=doc.id, mentions=mentions, quotes=quotes, timexes=timexes, published=doc.published,

@@ -97,6 +97,7 @@ class EventFilter:
     doc: str | None = None
     dyad: tuple[str, str] | None = None
     q: str | None = None
+    party: str | None = None  # an actor or country on either side
 
 
 def _fold(value: str | None) -> str | None:
@@ -184,6 +185,10 @@ def _event_where(store: Store, f: EventFilter) -> tuple[str, list]:
         b_act, b_args2 = _side(store, "actor", f.dyad[1])
         a_rec, a_args2 = _side(store, "recipient", f.dyad[0])
         add(f"(({a_act} AND {b_rec}) OR ({b_act} AND {a_rec}))", [*a_args, *b_args, *b_args2, *a_args2])
+    if f.party:
+        act, act_args = _side(store, "actor", f.party)
+        rec, rec_args = _side(store, "recipient", f.party)
+        add(f"({act} OR {rec})", [*act_args, *rec_args])
     if f.types:
         add(f"e.event IN ({','.join('?' * len(f.types))})", f.types)
     if f.date_from or f.date_to:

@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { TYPES } from "../format.js";
 import { dataLinks, eventsTable, field, pager, select } from "./common.js";
 
-const FILTERS = ["actor", "country", "recipient", "type", "from", "to", "story", "doc", "dyad", "q"];
+const FILTERS = ["actor", "country", "recipient", "type", "from", "to", "story", "doc", "dyad", "party", "q"];
 const PASSED = [...FILTERS, "sort", "limit", "offset"];
 
 function pick(params, keys) {
@@ -44,7 +44,7 @@ export async function eventsView(params, go) {
     h("div", { class: "buttons" }, h("button", { type: "submit" }, "Filter"), h("a", { href: "#/events" }, "Clear")));
   const sortBy = (sort) => go("/events", { ...filters, sort });
   const el = h("section", {}, h("h1", {}, "Events"), form,
-    h("div", { class: "chips" }, chip("dyad", "between"), chip("doc", "document")),
+    h("div", { class: "chips" }, chip("dyad", "between"), chip("party", "involving"), chip("doc", "document")),
     pager(page, (offset) => go("/events", { ...pick(params, [...FILTERS, "sort", "limit"]), offset })),
     eventsTable(page.items, { sort: wanted.sort, onSort: sortBy }),
     dataLinks("/api/events", wanted));

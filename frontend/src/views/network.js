@@ -35,7 +35,7 @@ export async function networkView(params, go) {
 
 function eventsFor(level, source, target) {
   const side = level === "country" ? "country" : "actor";
-  return link.events(target === undefined ? { [side]: source } : { [side]: source, recipient: target });
+  return link.events(target === undefined ? { party: source } : { [side]: source, recipient: target });
 }
 
 // Centre the layout in the drawing: a small graph is spread out (node and label sizes
