@@ -52,7 +52,7 @@ def bench_spacy(texts: list[str], workers: int, model: str | None) -> float:
 
 
 def bench_eventwatch(path: Path, workers: int, model: str | None, folder: Path) -> tuple[float, pipeline.RunResult]:
-    opts = Options(db=folder / "bench.db", model=model, workers=workers, batch_size=16)
+    opts = Options(db=folder / "bench.db", model=model, workers=workers)
     t0 = time.perf_counter()
     result = pipeline.run([path], opts)
     return time.perf_counter() - t0, result

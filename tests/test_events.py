@@ -321,8 +321,13 @@ def test_sending_inspectors_is_an_investigation(code):
     assert e.mode == "investigate" and countries(e.recipient) == {"IRN"}
 
 
-def test_second_opinion_only_where_no_trigger_word(code, monkeypatch):
+def test_second_opinion_only_where_no_trigger_word(reader, code, monkeypatch):
     asked = []
     monkeypatch.setattr(events, "second_opinion", lambda sents: asked.extend(s.text for s in sents) or [])
+    code("Belarus received information from Lithuania about the incident.")  # off by default
+    assert asked == []
+    monkeypatch.setattr(reader, "second_opinion", True)
     code("Belarus received information from Lithuania about the incident.")  # "receive" judged by the rules
     assert asked == []
+    code("Peruvian troops crossed into Ecuador near the disputed river.")  # no trigger word, reads like an event
+    assert asked == ["Peruvian troops crossed into Ecuador near the disputed river."]

@@ -363,6 +363,7 @@ class Context:
     describe: Callable  # token -> Mention (creates one on the fly for an unlisted noun phrase)
     country_of: Callable  # mention id -> country code or None
     sector_of: Callable | None = None  # mention id -> sector code or None (else read off the mention)
+    second_opinion: bool = False  # ask the sentence embeddings about event-like sentences no trigger matched
 
 
 def _speaker_at(ctx: Context, char: int) -> int | None:
@@ -787,7 +788,7 @@ def _code(doc, ctx: Context) -> list[Event]:
         main = [ev for tok, ev in here if not _background(tok, r)]
         for ev in main or [ev for _, ev in here]:
             _add(events, ev, ctx)
-        if not words and _event_like(sent, ctx):
+        if ctx.second_opinion and not words and _event_like(sent, ctx):
             quiet.append(sent)
     for sent, event, mode, conf in second_opinion(quiet):
         ev = _fallback_event(sent, event, mode, conf, ctx)

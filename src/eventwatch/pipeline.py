@@ -49,6 +49,7 @@ class Reader:
 
     def __init__(self, opts: Options, extra_actors: tuple[Actor, ...] = ()):
         self.registry = actors_stage.load_registry(tuple(opts.actor_files)).extended(extra_actors)
+        self.second_opinion = opts.second_opinion
         self.nlp = nlp.load(opts.model, self.registry.ruler_patterns())
 
     def analyse(self, raws: list[RawDocument]) -> list[Analysis | Rejected]:
@@ -76,7 +77,7 @@ class Reader:
         ctx = events.Context(
             doc_id=doc.id, mentions=mentions, quotes=quotes, timexes=timexes, published=doc.published,
             outlet=doc.outlet, describe=lambda tok: actors_stage.describe(tok, reg, len(mentions)),
-            country_of=country_of,
+            country_of=country_of, second_opinion=self.second_opinion,
         )
         found = events.code(parsed, ctx)
         return Analysis(document=doc, sentences=[], mentions=mentions, timexes=timexes, quotes=quotes,
@@ -90,7 +91,7 @@ _readers: dict[tuple, Reader] = {}
 def _cached_reader(opts: Options, extra: tuple[Actor, ...]) -> Reader:
     """One loaded model per (model, actor files, known people) in this process, so a
     long-lived caller such as the API's POST /api/documents does not reload spaCy."""
-    key = (opts.model, tuple(opts.actor_files), tuple(sorted(a.name for a in extra)))
+    key = (opts.model, tuple(opts.actor_files), opts.second_opinion, tuple(sorted(a.name for a in extra)))
     if key not in _readers:
         _readers.clear()
         _readers[key] = Reader(opts, extra)
@@ -185,25 +186,26 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
     the stories are the same whatever order the documents arrived in."""
     rules = stories.rules()
     touched: dict[str, list[str]] = {}
-    for f in sorted(new, key=lambda f: f.doc):
-        story = store.stories_of([f.doc]).get(f.doc)
-        members = set(store.members(story, f.doc))
-        for doc, data in store.candidates(f.keys(), f.doc):
-            other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"))
-            reason = stories.link(f, other, rules)
-            if reason:
-                store.add_link(f.doc, doc, reason)
-                members |= set(store.members(store.stories_of([doc]).get(doc), doc))
-        sid = stories.story_id(members)
-        old = {s for s in store.stories_of(members).values() if s and s != sid}
-        store.set_story(sorted(members), sid)
-        for gone in old:
-            touched.pop(gone, None)
-        touched[sid] = sorted(members)
-    for sid in old_stories - set(touched):
-        docs = store.members(sid, "")
-        if docs != [""]:
-            touched[sid] = docs
+    with store.db:  # one transaction for the whole batch
+        for f in sorted(new, key=lambda f: f.doc):
+            linked = []
+            for doc, data in store.candidates(f.keys(), f.doc):
+                other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"))
+                reason = stories.link(f, other, rules)
+                if reason:
+                    store.add_link(f.doc, doc, reason)
+                    linked.append(doc)
+            joined = {s for s in store.stories_of([f.doc, *linked]).values() if s}
+            members = {f.doc, *linked, *store.story_members(joined)}
+            sid = stories.story_id(members)
+            store.set_story(sorted(members), sid)
+            for gone in joined - {sid}:
+                touched.pop(gone, None)
+            touched[sid] = sorted(members)
+        for sid in old_stories - set(touched):
+            docs = store.story_members({sid})
+            if docs:
+                touched[sid] = docs
     for sid, docs in touched.items():
         merge_story(store, sid, docs)
 
@@ -248,13 +250,15 @@ def claims_of(a: Analysis) -> list[stories.Claim]:
 def link_claims(store: Store, new: list[stories.Claim]) -> None:
     """Store claims and link each to stored claims on the same matter: counter-claims from
     the other side, echoes from the same side, third parties."""
-    links = []
     store.save_claims(new, [])
+    rows, index = store.claims_by_key({k for c in new for k in c.matter})
+    links = []
     for c in new:
-        for row in store.claim_candidates(c.matter):
+        for cid in sorted({i for k in c.matter for i in index.get(k, ())} - {c.id}):
+            row = rows[cid]
             other = stories.Claim(row["id"], row["doc"], row["text"], row["claimant"], row["target"], row["matter"])
             found = stories.relation(c, other)
-            if found and other.id != c.id:
+            if found:
                 a, b = sorted((c.id, other.id))
                 links.append((a, b, found[0], found[1]))
     store.save_claims([], links)
@@ -270,7 +274,7 @@ def split_event(store: Store, event_id: str) -> list[str]:
     store.keep_apart(coded)
     docs = [r[0] for r in store.db.execute("SELECT DISTINCT doc FROM reports WHERE event = ?", (event_id,))]
     story = row["story"]
-    merge_story(store, story, store.members(story, docs[0]) if story else docs)
+    merge_story(store, story, store.story_members({story}) or docs if story else docs)
     found = store.db.execute(f"SELECT DISTINCT event FROM reports WHERE event != ? AND doc IN ({','.join('?' * len(docs))})",
                              [event_id, *docs]).fetchall()
     return sorted(e[0] for e in found if json.loads(

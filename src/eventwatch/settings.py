@@ -25,3 +25,6 @@ class Options:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_bytes: int = DEFAULT_MAX_BYTES
     reprocess: bool = False
+    # Sentence embeddings as a second opinion where no trigger word fires: off by default,
+    # since on the development sets it found no event the rules missed and costs ~5% of a run.
+    second_opinion: bool = False

@@ -198,20 +198,23 @@ class Store:
             f" AND d.id != ? ORDER BY d.id", [*keys, max_docs_per_key, exclude])
         return [(r[0], json.loads(r[1] or "{}")) for r in rows]
 
-    def members(self, story: str | None, doc: str) -> list[str]:
-        if story is None:
-            return [doc]
-        return [r[0] for r in self.db.execute("SELECT id FROM documents WHERE story = ? ORDER BY id", (story,))] or [doc]
+    def story_members(self, stories: set[str]) -> list[str]:
+        """The documents of these stories, in id order."""
+        ids = sorted(s for s in stories if s)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [r[0] for r in self.db.execute(f"SELECT id FROM documents WHERE story IN ({marks}) ORDER BY id", ids)]
 
     def set_story(self, doc_ids: list[str], story: str) -> None:
+        """Within the caller's transaction (``with store.db``)."""
         marks = ",".join("?" * len(doc_ids))
-        with self.db:
-            self.db.execute(f"UPDATE documents SET story = ? WHERE id IN ({marks})", [story, *doc_ids])
+        self.db.execute(f"UPDATE documents SET story = ? WHERE id IN ({marks})", [story, *doc_ids])
 
     def add_link(self, a: str, b: str, reason: str) -> None:
+        """Within the caller's transaction (``with store.db``)."""
         a, b = sorted((a, b))
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO links(a, b, reason) VALUES (?,?,?)", (a, b, reason))
+        self.db.execute("INSERT OR REPLACE INTO links(a, b, reason) VALUES (?,?,?)", (a, b, reason))
 
     def rewrites(self, doc_ids: list[str]) -> set[frozenset[str]]:
         marks = ",".join("?" * len(doc_ids))
@@ -233,17 +236,24 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO claim_links(a, b, relation, shared) VALUES (?,?,?,?)",
                                 [(a, b, rel, _j(shared)) for a, b, rel, shared in links])
 
-    def claim_candidates(self, keys: list[str], max_per_key: int = 500) -> list[dict]:
-        """Stored claims sharing a matter stem with ``keys`` (common stems skipped)."""
+    def claims_by_key(self, keys: set[str], max_per_key: int = 500) -> tuple[dict[str, dict], dict[str, set[str]]]:
+        """Stored claims sharing a matter stem with ``keys``, and which claims each stem names
+        (stems shared by very many claims say nothing and are skipped). One query for a batch."""
         if not keys:
-            return []
+            return {}, {}
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
-            f"SELECT DISTINCT c.* FROM claim_keys k JOIN claims c ON c.id = k.claim WHERE k.key IN"
-            f" (SELECT key FROM claim_keys WHERE key IN ({marks}) GROUP BY key HAVING count(*) <= ?) ORDER BY c.id",
-            [*keys, max_per_key]).fetchall()
-        return [dict(r) | {"claimant": json.loads(r["claimant"]), "target": json.loads(r["target"]),
-                           "matter": json.loads(r["matter"])} for r in rows]
+            f"SELECT k.key, c.* FROM claim_keys k JOIN claims c ON c.id = k.claim WHERE k.key IN"
+            f" (SELECT key FROM claim_keys WHERE key IN ({marks}) GROUP BY key HAVING count(*) <= ?)",
+            [*sorted(keys), max_per_key]).fetchall()
+        claims: dict[str, dict] = {}
+        index: dict[str, set[str]] = {}
+        for r in rows:
+            index.setdefault(r["key"], set()).add(r["id"])
+            if r["id"] not in claims:
+                claims[r["id"]] = {"id": r["id"], "doc": r["doc"], "text": r["text"], "claimant": json.loads(r["claimant"]),
+                                   "target": json.loads(r["target"]), "matter": json.loads(r["matter"])}
+        return claims, index
 
     def kept_apart(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT coded FROM kept_apart")}

@@ -1311,15 +1311,54 @@ def _attach_modifiers(text: str, kept: list[_Cand]) -> None:
 _DAY_VALUE = re.compile(r"(?:\d{4}|XXXX)-\d\d-\d\d")
 
 
+_SENTINEL_TABLES = ("months", "month_abbreviations", "weekdays", "units", "unit_plurals", "seasons",
+                    "parts_of_day", "refs", "sets", "holidays", "weekday_holidays", "numbers", "tens",
+                    "ordinals", "vague_numbers", "multipliers", "deictic")
+
+
+def _sentinel() -> re.Pattern[str]:
+    """Any word a time expression can be built from (or a digit). Text far from all of
+    them cannot hold one, so the rules only scan windows around these words."""
+    words: set[str] = set()
+    for name in _SENTINEL_TABLES:
+        value = _DATA.get(name, {})
+        if isinstance(value, dict):
+            for k, v in value.items():
+                words.add(str(k))
+                words.update(str(x) for x in v if isinstance(x, str)) if isinstance(v, list) else None
+        elif isinstance(value, list):
+            words.update(str(x) for x in value)
+    words = {w.lower() for w in words if len(w) > 2 and not w.isdigit()}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\d|(?i:\b(?:{alternation}))")
+
+
+_SENTINEL = _sentinel()
+_WINDOW = 80
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    spans: list[list[int]] = []
+    for m in _SENTINEL.finditer(text):
+        lo, hi = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    return [(lo, hi) for lo, hi in spans]
+
+
 def tag(text: str, dct: str | None) -> list[Timex]:
     """Find and normalise the time expressions in ``text`` (offsets are into ``text``)."""
     ctx = _Ctx(text)
     cands: list[_Cand] = []
+    windows = _windows(text)
     for pattern, handler in _RULES:
-        for m in pattern.finditer(text):
-            out = handler(m, ctx)
-            if out is not None:
-                cands.extend(out if isinstance(out, list) else [out])
+        for lo, hi in windows:
+            for m in pattern.finditer(text, lo, hi):
+                out = handler(m, ctx)
+                if out is not None:
+                    cands.extend(out if isinstance(out, list) else [out])
     kept = _select(cands)
     _attach_modifiers(text, kept)
     st = _State(_parse_dct(dct))
