@@ -8,7 +8,10 @@ repeated N times (each copy made distinct so the store does not skip it) to give
 parser enough work. Both sides use the same model and W processes, and both are timed
 from a cold start (model load included), alternately, best of --rounds: spaCy as `spacy.load` + `nlp.pipe(n_process=W)`
 over the cleaned texts, eventwatch as a whole `pipeline.run` into a fresh store.
-The target is eventwatch >= 0.8 x spaCy, since the parser is the floor.
+The target is eventwatch >= 0.8 x spaCy, since the parser is the floor. Use real,
+varied news for the figure (e.g. ../shared/data/temporal-dev/timebank.jsonl --repeat 1):
+copies of a few documents are all rewrites of each other, which makes every copy link
+to every other in the story and claim stages, a worst case rather than a typical run.
 """
 from __future__ import annotations
 

@@ -162,3 +162,20 @@ def test_a_remembered_actor_file_that_is_gone_is_a_warning(tmp_path):
     result = pipeline.run([SAMPLE / "003_f674e547d65f028a.txt"], Options(db=db, workers=1))
     assert result.processed == ["003_f674e547d65f028a.txt"]
     assert any("people.toml" in w and "is gone" in w for w in result.warnings)
+
+
+def test_a_bug_in_a_stage_costs_one_document_not_the_run(tmp_path, monkeypatch):
+    from eventwatch import timex
+
+    real = timex.tag
+
+    def fails_on_ignalina(text, dct):
+        if "Ignalina" in text:
+            raise KeyError("boom")
+        return real(text, dct)
+
+    monkeypatch.setattr(timex, "tag", fails_on_ignalina)  # fault injection: a stage that raises
+    result = pipeline.run([SAMPLE], Options(db=tmp_path / "b.db", workers=1))
+    assert [r.id for r in result.rejected] == ["000_d8bafd3688d7390b.txt"]
+    assert "internal error (KeyError" in result.rejected[0].reason and "test_pipeline.py" in result.rejected[0].reason
+    assert len(result.processed) == 4

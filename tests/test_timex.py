@@ -396,3 +396,8 @@ def test_offsets_are_consistent(words: list[str], dct: str | None) -> None:
 def test_never_raises_on_arbitrary_text(text: str, dct: str | None) -> None:
     for t in tag(text, dct):
         assert text[t.start : t.end] == t.text
+
+
+def test_a_position_word_before_a_bare_determiner_does_not_crash() -> None:
+    # "later following week" once left "following" as a determiner with no step (KeyError).
+    assert tag("The talks resumed later following week.", "2025-11-12") == []

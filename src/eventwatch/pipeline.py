@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import time
+import traceback
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -61,7 +62,12 @@ class Reader:
             except clean.CleanError as e:
                 out.append(Rejected(raw.id, raw.source, str(e)))
         for doc, parsed in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=32)):
-            out.append(self._analyse(doc, parsed))
+            try:
+                out.append(self._analyse(doc, parsed))
+            except Exception as e:  # a bug must cost one document, never the run
+                where = traceback.extract_tb(e.__traceback__)[-1]
+                out.append(Rejected(doc.id, doc.source, f"internal error ({type(e).__name__}: {e} at "
+                                    f"{Path(where.filename).name}:{where.lineno}); please report it with this document"))
         return out
 
     def _analyse(self, doc: Document, parsed) -> Analysis:

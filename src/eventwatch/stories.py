@@ -22,7 +22,6 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import combinations
 
 from .model import Analysis, Event
 
@@ -262,11 +261,12 @@ def _copy(ev: Event) -> Event:
 
 def independent_sources(ev: Event, rewrites: set[frozenset[str]]) -> int:
     """Reports that are rewrites of one another, or relay the same agency, count once."""
-    docs = sorted({rep.doc for rep in ev.reports})
+    docs = {rep.doc for rep in ev.reports}
     parent = {d: d for d in docs}
 
     def find(d: str) -> str:
         while parent[d] != d:
+            parent[d] = parent[parent[d]]
             d = parent[d]
         return d
 
@@ -278,8 +278,9 @@ def independent_sources(ev: Event, rewrites: set[frozenset[str]]) -> int:
                 parent[find(rep.doc)] = find(relays[key])
             else:
                 relays[key] = rep.doc
-    for a, b in combinations(docs, 2):
-        if frozenset((a, b)) in rewrites:
+    for pair in rewrites:
+        if pair <= docs:
+            a, b = tuple(pair)
             parent[find(a)] = find(b)
     return len({find(d) for d in docs})
 

@@ -848,7 +848,9 @@ def _relative_unit(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
         return None  # "later in the day" is not annotated in TimeBank
     if det in _ANAPHORIC_DET:
         return _anaphoric_unit(m, ctx, det, wl, mod)
-    step = _REL_STEP[det]
+    step = _REL_STEP.get(det)
+    if step is None:
+        return None  # a determiner left over after a position word ("later following ...")
     if wl in _PARTS or wl == "day":
         if det == "this" and wl in _PARTS:
             part = _PARTS[wl]
