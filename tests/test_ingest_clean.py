@@ -142,3 +142,12 @@ def test_a_short_headline_like_text_is_not_refused_for_its_few_function_words():
     assert clean.clean(raw).language == "en"
     with pytest.raises(clean.CleanError, match="not English"):
         clean.clean(RawDocument(id="d.txt", source="d.txt", kind="text", raw="Die Regierung hat die Grenze geschlossen und das ist nicht gut.".encode()))
+
+
+def test_jsonl_field_aliases(tmp_path):
+    f = tmp_path / "dump.jsonl"
+    f.write_text(json.dumps({"doc_id": "x9", "body": "Peru closed its border with Chile on Monday, officials said.",
+                             "publication_date": "2016-09-18", "headline": "Border closed", "source": {"name": "not a string"}}),
+                 encoding="utf-8")
+    (doc,) = _docs([f])
+    assert (doc.id, doc.published, doc.title, doc.outlet) == ("x9", "2016-09-18", "Border closed", None)

@@ -19,6 +19,15 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _JSONL_FIELDS = ("id", "text", "html", "url", "title", "outlet", "published")
+# Other names the same fields go by in common news dumps (the first one present wins).
+FIELD_ALIASES = {
+    "id": ("doc_id", "document_id", "uuid"),
+    "text": ("body", "content", "maintext"),
+    "outlet": ("source", "source_name", "site_name", "sitename", "publisher"),
+    "published": ("publication_date", "date_publish", "published_at", "pubdate", "date", "dct"),
+    "url": ("link", "source_url"),
+    "title": ("headline",),
+}
 
 
 def _mb(n: int) -> str:
@@ -96,6 +105,9 @@ def _from_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]:
             if not isinstance(obj, dict):
                 yield Rejected(where, str(path), f"line {lineno} is not a JSON object")
                 continue
+            obj = {field: next((obj[k] for k in (field, *FIELD_ALIASES.get(field, ()))
+                                if isinstance(obj.get(k), (str, int, float)) and str(obj[k]).strip()), None)
+                   for field in _JSONL_FIELDS}
             doc_id = str(obj.get("id") or where)
             body, kind = (obj.get("html"), "html") if obj.get("html") else (obj.get("text"), "text")
             if not isinstance(body, str) or not body.strip():

@@ -35,6 +35,7 @@ class Rules:
     rewrite_resemblance: float
     min_shared_people: int
     people_jaccard: float
+    undated_people_jaccard: float
     max_days_apart: int
     compatible: dict[str, frozenset[str]]
     stopwords: frozenset[str]
@@ -49,7 +50,7 @@ def rules() -> Rules:
         for t in group:
             compatible.setdefault(t, set()).update(group)
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
-                 data["people_jaccard"], data["max_days_apart"], {k: frozenset(v) for k, v in compatible.items()},
+                 data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
@@ -113,7 +114,9 @@ def link(a: DocFeatures, b: DocFeatures, r: Rules | None = None) -> str | None:
         return None
     shared = set(a.people) & set(b.people)
     union = set(a.people) | set(b.people)
-    if len(shared) >= r.min_shared_people and len(shared) / len(union) >= r.people_jaccard:
+    # Without both dates nothing keeps a long-running topic apart: ask for more shared people.
+    need = r.people_jaccard if _days(a.published) and _days(b.published) else r.undated_people_jaccard
+    if len(shared) >= r.min_shared_people and len(shared) / len(union) >= need:
         return "people: " + ", ".join(sorted(shared))
     return None
 
