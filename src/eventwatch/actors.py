@@ -34,7 +34,7 @@ from typing import Iterable
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from .model import Actor, Analysis, Mention
+from .model import NON_STATE, Actor, Analysis, Mention
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 PRONOUNS_GROUP = {"we", "us", "our", "they", "them", "their", "i", "me", "my"}
@@ -777,7 +777,7 @@ def _locus(sent, reg: Registry) -> str | None:
     found = set()
     for t in sent:
         c = _state_of(t, reg) if t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") else None
-        if not c or c in ("IGO", "NGO"):
+        if not c or c in NON_STATE:
             continue
         ent = _ent_at(t.doc, t.i) if t.ent_type_ == "ORG" else None
         if ent is not None and len(ent) > 1 and reg.by_alias.get(ent.text) is None:

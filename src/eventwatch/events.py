@@ -18,10 +18,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from .model import Event, Mention, Quote, Report, Span, Timex, best_mention
+from .model import NON_STATE, Event, Mention, Quote, Report, Span, Timex, best_mention
 
-ARG_PREPS = {"with", "to", "against", "on", "toward", "towards", "from", "at", "between"}
-LIGHT_VERBS = {"send", "make", "issue", "announce", "declare", "present", "put", "submit", "extend", "voice", "express", "lodge", "have", "give", "hold", "raise", "launch", "deliver", "lay", "push", "reject", "accept", "consider", "receive"}
+_GRAMMAR = tomllib.loads((resources.files("eventwatch") / "data" / "events.toml").read_text("utf-8"))["grammar"]
+ARG_PREPS = frozenset(_GRAMMAR["recipient_prepositions"])
+LIGHT_VERBS = frozenset(_GRAMMAR["light_verbs"])
+MEASURES = frozenset(_GRAMMAR["measure_nouns"])
+BACKGROUND_MARKS = frozenset(_GRAMMAR["background_conjunctions"])
+FIRST_PERSON = frozenset(_GRAMMAR["first_person"])
+LOCATIVE = frozenset(_GRAMMAR["locative_prepositions"])
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 PRESENT_TAGS = {"VBP", "VBZ", "MD"}
 
@@ -249,7 +254,6 @@ def _noun_actor(noun, needs_verb=frozenset()):
     return None
 
 
-MEASURES = {"series", "round", "rounds", "wave", "waves", "spate", "string", "day", "days", "week", "weeks", "month", "months", "hour", "hours"}
 
 
 def _measure(tok) -> bool:
@@ -661,7 +665,6 @@ def _purpose(tok, r: Rules) -> set[int]:
     return out
 
 
-BACKGROUND_MARKS = {"after", "since", "when", "whenever", "while", "as", "before", "once"}
 
 
 def _background(tok, r: Rules) -> bool:
@@ -708,11 +711,9 @@ def _victims(tok, verb) -> list:
     return [x for t in out for x in _expand_conj(t)]
 
 
-FIRST_PERSON = {"we", "i", "us", "our", "my", "me"}
 FROM = frozenset({"from"})
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 AGENTLESS = {"ASSAULT"}
-NON_STATE = {"IGO", "NGO", "MNC", "IMG", "EUR"}
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
 HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANCTION", "CONCEDE"}
 
@@ -994,7 +995,6 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     )
 
 
-LOCATIVE = {"in", "near", "at", "outside", "inside", "across", "around", "into"}
 
 
 def _unidentified(verb, sent, victims: list[Mention], ctx: Context) -> list[Mention]:

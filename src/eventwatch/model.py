@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# PLOVER's non-state "country" codes: international and non-governmental organisations,
+# multinationals, international militant groups, Europe-wide bodies.
+NON_STATE = frozenset({"IGO", "NGO", "MNC", "IMG", "EUR"})
+
 
 @dataclass
 class RawDocument:

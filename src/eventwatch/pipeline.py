@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actors_stage
 from . import attribution, clean, events, ingest, nlp, stories, timex
-from .model import Actor, Analysis, Document, Event, RawDocument, Rejected, best_mention
+from .model import NON_STATE, Actor, Analysis, Document, Event, RawDocument, Rejected, best_mention
 from .settings import Options
 from .store import Store
 
@@ -168,7 +168,7 @@ def _counterparts(a: Analysis, ent) -> list[dict]:
         if m.kind in ("place", "group", "name", "title"):
             x = ent(m.id)
             c = x.get("country")
-            if c and len(c) == 3 and c not in ("IGO", "NGO", "MNC", "IMG", "EUR"):
+            if c and len(c) == 3 and c not in NON_STATE:
                 counts[c] = counts.get(c, 0) + 1
                 first.setdefault(c, x if m.kind == "place" else {**x, "name": c})
     return [first[c] for c in sorted(counts, key=lambda c: -counts[c]) if counts[c] >= 2]
