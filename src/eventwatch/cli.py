@@ -100,9 +100,9 @@ def run(
 
 
 def _summary(result, n_events: int, opts: Options, written: dict) -> None:
-    t = Table(title="eventwatch run", show_header=True)
-    t.add_column("")
-    t.add_column("", justify="right")
+    t = Table(title="eventwatch run", show_header=False)
+    t.add_column("what")
+    t.add_column("count", justify="right")
     t.add_row("documents processed", str(len(result.processed)))
     t.add_row("already stored (skipped)", str(len(result.skipped)))
     t.add_row("rejected", str(len(result.rejected)))

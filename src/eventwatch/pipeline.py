@@ -30,16 +30,20 @@ from .settings import Options
 from .store import Store
 
 
+CODING_MODULES = ("model", "ingest", "clean", "nlp", "actors", "timex", "attribution", "events", "stories", "pipeline")
+
+
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """A hash of the package's code and rules: a stored document coded by another
-    version is coded again, so improvements reach old documents."""
+    """A hash of the code and rules that code a document: a stored document coded by
+    another version is coded again, so improvements reach old documents (a change to the
+    CLI, the API or the dashboard does not re-code anything)."""
     h = hashlib.sha256()
-    root = resources.files("eventwatch")
-    for path in sorted(Path(str(root)).rglob("*")):
-        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    root = Path(str(resources.files("eventwatch")))
+    files = [root / f"{m}.py" for m in CODING_MODULES] + sorted((root / "data").rglob("*.toml"))
+    for path in files:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
