@@ -47,6 +47,16 @@ def test_cross_document_events_merge_with_reasons(sample_run):
         assert {r["doc"][:3] for r in e["reports"]} == {"003", "004"}
 
 
+def test_event_precision_follows_its_date(sample_run):
+    # a merged event whose reports disagree on the date is undated, and says so
+    from eventwatch.timex import precision
+
+    for e in sample_run.rows("events"):
+        assert e["date_precision"] == precision(e["date"]), e["id"]
+    reject = next(e for e in sample_run.rows("events") if e["event"] == "REJECT" and len(e["reports"]) > 1)
+    assert reject["date"] is None and reject["date_precision"] == "none"
+
+
 def test_one_by_one_equals_all_at_once(tmp_path):
     _run(tmp_path / "all.db", [SAMPLE])
     for name in DOCS:

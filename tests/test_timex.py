@@ -133,6 +133,29 @@ def test_weekday_future_sentence() -> None:
     assert value("He will meet them on Friday.", "2025-11-27", "Friday") == "2025-11-28"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The team planned to leave Nairobi on Friday.",
+        "The group might come to the U.S. as soon as Friday.",
+        "The talks were put off until Friday.",
+    ],
+)
+def test_weekday_forward_after_plans_and_deadlines(text: str) -> None:
+    assert value(text, "2025-11-27", "Friday") == "2025-11-28"
+
+
+def test_next_to_and_due_to_are_not_future() -> None:
+    # "next to" and "due to" name places and causes, not a coming time
+    assert value("Two died in the blast next to the embassy on Friday.", "2025-11-27", "Friday") == "2025-11-21"
+    assert value("Flights stopped due to fog on Friday.", "2025-11-27", "Friday") == "2025-11-21"
+
+
+def test_past_verb_right_after_weekday_outweighs_earlier_cue() -> None:
+    text = "Just ahead of the minister's trip, the ministry on Sunday issued a warning."
+    assert value(text, "2025-11-27", "Sunday") == "2025-11-23"
+
+
 def test_last_and_next_weekday() -> None:
     got = found("He left last Friday and returns next Monday.", "2025-11-27")
     assert got["last Friday"][1] == "2025-11-21"
@@ -215,6 +238,16 @@ def test_quarters() -> None:
     got = found("Third-quarter profit fell; the first half of 2024 was worse.", "2025-11-27")
     assert got["Third-quarter"][1] == "2025-Q3"
     assert got["the first half of 2024"][1] == "2024-H1"
+
+
+def test_fiscal_quarter_is_the_one_just_reported() -> None:
+    # fiscal numbering does not follow the calendar: in October, the fiscal first quarter
+    # just reported is this year's, not next year's calendar Q1
+    assert value("Profit rose in the fiscal first quarter.", "1989-10-26", "the fiscal first quarter") == "1989-Q1"
+
+
+def test_month_after_expected_is_ahead() -> None:
+    assert value("Closing is expected in December.", "1989-11-02", "December") == "1989-12"
 
 
 # --------------------------------------------------------------------------- references

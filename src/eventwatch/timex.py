@@ -28,7 +28,9 @@ The cascade:
    earlier") on the reference time, the value of the last resolved date; "the quarter",
    "year-earlier" and "a year ago" on the fiscal period under discussion when there is one.
    Where the text leaves the direction open, the tense of the sentence decides: the cue
-   nearest the expression ("will", "is expected to" vs "was", any "-ed" verb). Weekdays are
+   nearest the expression ("will", "is expected to", "planned", "until" vs "was", any "-ed"
+   verb), looking back first; a cue after it wins only when three times closer ("on Sunday
+   issued"). Fiscal quarters are the one just reported on. Weekdays are
    the last such day on or before the DCT, or the next in a future sentence. Bare months are
    the last occurrence, or the next in a future sentence, or without any cue the next when it
    is at most four months ahead. Month-day dates without a year stay in the DCT's year
@@ -112,10 +114,11 @@ _SPOKEN_YEAR = (
 _ANY_YEAR = rf"(?:{_YEAR}|{_SPOKEN_YEAR})"
 _FUTURE_CUE = re.compile(
     rf"\b(?:(?:{_alt(_DATA['tense']['modals'])})(?:\s+(?:not|be|have|been|also|still|soon|never|likely|then|now))*(?:\s+[a-z]+)?"
-    rf"|{_alt(_DATA['tense']['future'])})\b",
+    rf"|{_alt(_DATA['tense']['future'])})\b(?!\s+to\b)",  # not "next to", "due to"
     re.I,
 )
 _PAST_CUE = re.compile(rf"\b(?:{_alt(_DATA['tense']['past'])}|(?-i:[a-z]{{3,}}ed))\b", re.I)
+_AHEAD_WEIGHT = 3  # a cue after the expression must be this many times closer than one before it
 _SENTENCE_END = re.compile(r"[.!?](?:['\"’”)]|'')*\s+(?=[A-Z`'\"(])|\n")
 
 
@@ -388,23 +391,24 @@ class _Ctx:
         cuts = [m.end() for m in _SENTENCE_END.finditer(before)]
         if cuts:
             before = before[cuts[-1] :]
-        found = self._nearest(before, backwards=True)
-        if found:
-            return found
         after = self.text[end : end + 40]
         if stop := _SENTENCE_END.search(after):
             after = after[: stop.start()]
-        return self._nearest(after, backwards=False)
+        back = self._nearest(before, backwards=True)
+        ahead = self._nearest(after, backwards=False)
+        if ahead and (back is None or ahead[0] * _AHEAD_WEIGHT < back[0]):
+            return ahead[2]
+        return back[2] if back else None
 
     @staticmethod
-    def _nearest(span: str, backwards: bool) -> str | None:
+    def _nearest(span: str, backwards: bool) -> tuple[int, int, str] | None:
         best: tuple[int, int, str] | None = None
         for rank, (kind, rx) in enumerate((("future", _FUTURE_CUE), ("past", _PAST_CUE))):
             for m in rx.finditer(span):
                 dist = len(span) - m.end() if backwards else m.start()
                 if best is None or (dist, rank) < best[:2]:
                     best = (dist, rank, kind)
-        return best[2] if best else None
+        return best
 
     def future(self, start: int, end: int) -> bool:
         return self.tense(start, end) == "future"
@@ -624,9 +628,14 @@ def _quarter_rule(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
         return _Cand(start, m.end(), "DATE", f"{y}-{label}", prio=1, period=True)
     tense = ctx.tense(m.start(), m.end())
 
+    fiscal = bool(m.group("fisc")) or "fiscal" in adj
+
     def fn(d: dt.date) -> str:
         if back or det.startswith("this year"):
             return f"{d.year + back}-{label}"
+        if fiscal and tense != "future":
+            # fiscal numbering does not follow the calendar: the quarter just reported on
+            return f"{d.year if d.month > 3 else d.year - 1}-{label}"
         per_year = 4 if kind == "quarter" else 2
         current = _quarter(d.month) if kind == "quarter" else (d.month - 1) // 6 + 1
         years = sorted((d.year - 1, d.year, d.year + 1), key=lambda y: (abs((y - d.year) * per_year + n - current), y > d.year))
