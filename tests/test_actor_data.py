@@ -1,10 +1,9 @@
 """Sanity checks for the shipped actor and role dictionaries.
 
-``src/eventwatch/data/actors/world.toml`` and ``src/eventwatch/data/roles.toml``
-are hand-edited data; these tests catch the mistakes that break actor
-resolution: missing fields, malformed or wrong country codes, and a name form
-listed under two actors (or a phrase under two roles), which makes a lookup
-ambiguous.
+``src/eventwatch/data/actors/world.toml``, ``data/actors/people.toml`` and
+``data/roles.toml`` are hand-edited data; these tests catch the mistakes that break
+actor resolution: missing fields, malformed or wrong country codes, and a name form
+listed under two actors (or a phrase under two roles), which makes a lookup ambiguous.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import pytest
 DATA = Path(__file__).resolve().parents[1] / "src" / "eventwatch" / "data"
 WORLD = DATA / "actors" / "world.toml"
 ROLES = DATA / "roles.toml"
+PEOPLE = DATA / "actors" / "people.toml"
 
 KINDS = {"state", "organisation", "group", "person"}
 # Non-state "country" codes (PLOVER/CAMEO style) and user-assigned codes.
@@ -45,20 +45,26 @@ UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE
 """.split())
 
 
+def tables(path: Path, name: str) -> list[dict]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    assert isinstance(data.get(name), list) and data[name], f"{path.name} has no [[{name}]] tables"
+    return data[name]
+
+
 @pytest.fixture(scope="module")
 def actors() -> list[dict]:
-    with WORLD.open("rb") as fh:
-        data = tomllib.load(fh)
-    assert isinstance(data.get("actor"), list) and data["actor"], "world.toml has no [[actor]] tables"
-    return data["actor"]
+    return tables(WORLD, "actor")
 
 
 @pytest.fixture(scope="module")
 def roles() -> list[dict]:
-    with ROLES.open("rb") as fh:
-        data = tomllib.load(fh)
-    assert isinstance(data.get("role"), list) and data["role"], "roles.toml has no [[role]] tables"
-    return data["role"]
+    return tables(ROLES, "role")
+
+
+@pytest.fixture(scope="module")
+def people() -> list[dict]:
+    return tables(PEOPLE, "actor")
 
 
 def by_name(actors: list[dict], name: str) -> dict:
@@ -297,3 +303,38 @@ def test_role_spot_checks(roles, phrase, sector, person):
     assert len(hits) == 1, f"{phrase!r} found in {len(hits)} role entries"
     assert hits[0]["sector"] == sector
     assert hits[0]["person"] is person
+
+
+# --------------------------------------------------------------------- people.toml
+
+def test_people_fields_and_codes(people, actors):
+    codes = {a["country"] for a in actors} | NON_STATE_CODES
+    for p in people:
+        assert p.get("kind") == "person", p.get("name")
+        assert p.get("country") in codes, f"{p['name']}: unknown country {p.get('country')!r}"
+        assert p.get("sector") in SECTORS, f"{p['name']}: bad sector {p.get('sector')!r}"
+        assert isinstance(p.get("role"), str) and p["role"], f"{p['name']}: no role"
+        for field in ("valid_from", "valid_to"):
+            if field in p:
+                assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(p[field])), f"{p['name']}: bad {field}"
+        if "valid_from" in p and "valid_to" in p:
+            assert str(p["valid_from"]) < str(p["valid_to"]), f"{p['name']}: office ends before it starts"
+
+
+def test_people_forms_are_unambiguous(people, actors):
+    """A name form under two people, or shared with a state or organisation, makes lookups
+    ambiguous: "Assad" (Hafez or Bashar) must not be an alias, nor "Jordan"."""
+    owner: dict[str, set] = defaultdict(set)
+    for p in people:
+        for form in {p["name"], *p.get("aliases", [])}:
+            owner[form.casefold()].add(p["name"])
+    clashes = {f: n for f, n in owner.items() if len(n) > 1}
+    assert not clashes, clashes
+    world_forms = {f.casefold() for a in actors for f in [a["name"], *forms(a)]}
+    assert not sorted(set(owner) & world_forms)
+
+
+@pytest.mark.parametrize(("form", "country"), [("Putin", "RUS"), ("Mubarak", "EGY"), ("Mugabe", "ZWE")])
+def test_people_spot_checks(people, form, country):
+    hits = [p for p in people if form in {p["name"], *p.get("aliases", [])}]
+    assert len(hits) == 1 and hits[0]["country"] == country

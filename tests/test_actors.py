@@ -241,7 +241,7 @@ def test_pronoun_outside_a_quotation_skips_names_inside_it(starter):
             "has been studied thoroughly. Do they really want a war?” he said.")
     _, ms, by_id = _mentions(starter, text)
     he = next(m for m in ms if m.text == "he")
-    assert actors.entity_of(he, by_id)["name"] == "Alyaksandr Lukashenka"
+    assert actors.entity_of(he, by_id)["name"] == "Alexander Lukashenko"  # the leaders file's name for him
 
 
 def test_indefinite_phrase_and_they(starter):
@@ -265,6 +265,25 @@ def test_people_named_by_their_state(starter):
 def _analysis(model, doc_id: str, text: str) -> Analysis:
     _, ms, _ = _mentions(model, text)
     return Analysis(document=Document(id=doc_id, text=text, content_hash=doc_id), mentions=ms)
+
+
+def test_well_known_leaders_need_no_actor_file(starter):
+    _, ms, by_id = _mentions(starter, "On September 29, Putin offered to negotiate with the president of Armenia.")
+    assert _entity(ms, by_id, "Putin")["country"] == "RUS"
+    _, ms, by_id = _mentions(starter, "President Bush has threatened further action against Russia.")
+    assert _entity(ms, by_id, "Bush")["country"] == "USA", "a title picks the presidents Bush"
+
+
+def test_a_surname_alone_is_not_any_famous_namesake(starter):
+    _, reg = starter
+    assert reg.lookup("Putin").country == "RUS", "a listed surname stands alone"
+    assert reg.lookup("Landsbergis") is None, "Vytautas is in the leaders file, but not as 'Landsbergis' alone"
+    assert reg.lookup("Gabrielius Landsbergis") is None
+    text = ("Foreign Minister Gabrielius Landsbergis noted that Lithuania plans to raise the issue of sanctions. "
+            "Landsbergis accused Minsk of pushing migrants.")
+    people = actors.resolve_people([_analysis(starter, "a", text)], reg.people)
+    gab = next(p for p in people if "Landsbergis" in p.aliases)
+    assert gab.name == "Gabrielius Landsbergis" and gab.inferred
 
 
 def test_cross_document_evidence_makes_one_provisional_actor(starter):

@@ -57,9 +57,11 @@ class Dashboard:
         self.settled(hash_)
 
     def settled(self, hash_prefix: str = "") -> None:
-        """Wait until the router has finished rendering a view whose URL starts with ``hash_prefix``."""
+        """Wait until the router has rendered the current URL, which starts with ``hash_prefix``
+        (after a click the hash changes before the router starts: busy is still false then)."""
         self.page.wait_for_function(
-            "p => location.hash.startsWith(p) && document.querySelector('#view').getAttribute('aria-busy') === 'false'",
+            "p => { const v = document.querySelector('#view'); return location.hash.startsWith(p)"
+            " && v.dataset.hash === location.hash && v.getAttribute('aria-busy') === 'false'; }",
             arg=hash_prefix, timeout=15000)
 
     def shot(self, name: str) -> None:

@@ -52,6 +52,7 @@ async function render() {
   clear(view, result.el);
   cleanup = result.mounted ? result.mounted() || null : null;
   document.title = `${(view.querySelector("h1") || {}).textContent || "eventwatch"} · eventwatch`;
+  view.dataset.hash = location.hash; // which URL the view shows: a click changes the hash before the view
   view.setAttribute("aria-busy", "false");
 }
 

@@ -1,7 +1,8 @@
 """Actors: who a name, title or pronoun refers to, with country, sector and role.
 
-Three sources of knowledge, all data: the starter file ``data/actors/world.toml``
-(states with name forms, demonyms and capitals; organisations), ``data/roles.toml``
+Three sources of knowledge, all data: the starter files ``data/actors/world.toml``
+(states with name forms, demonyms and capitals; organisations) and
+``data/actors/people.toml`` (well-known leaders with their offices), ``data/roles.toml``
 (titles and institution words that give sector and role, and words that are never part
 of a person's name), and the user's own actor files (people, local organisations). The
 registry feeds spaCy an entity ruler so that "Belarus" is a place, not an organisation.
@@ -52,6 +53,7 @@ _NOT_NAME_ENTS = {"DATE", "TIME", "GPE", "NORP", "LOC", "CARDINAL", "ORDINAL", "
 
 # --- transliteration folding -----------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """Transliteration-folded form of a name: lower ASCII, digraphs and endings normalised."""
     s = unidecode(name or "").lower()
@@ -75,6 +77,7 @@ def skeleton(word: str) -> str:
     return "".join(c for c in word if c not in _VOWELS and c != " ")
 
 
+@lru_cache(maxsize=1 << 16)
 def block_key(name: str) -> str:
     """Blocking key of a name: the first consonants of its folded surname. Only names that
     share it are compared with rapidfuzz, so lookups stay cheap in a large actor file."""
@@ -108,6 +111,14 @@ def same_person(a: str, b: str) -> bool:
     if len(fa) > 1 and len(fb) > 1:
         return same_word(fa[0], fb[0]) or fa[0][0] == fb[0][0] and min(len(fa[0]), len(fb[0])) <= 2
     return True
+
+
+def may_be(name: str, form: str, actor: Actor) -> bool:
+    """``name`` can denote ``actor`` known as ``form``. A file of many famous people lists
+    the surnames that stand alone ("Putin"); there "Brown" is not Gordon Brown."""
+    if not actor.bare_surname and " " not in name.strip() and " " in form.strip():
+        return False
+    return same_person(name, form)
 
 
 def clean_name(text: str) -> str:
@@ -187,9 +198,21 @@ class Registry:
     def person(self, name: str) -> Actor | None:
         """A known person whose name (or an alias) is this one in another spelling."""
         for alias, actor in self._blocks.get(block_key(name), ()):
-            if same_person(name, alias):
+            if may_be(name, alias, actor):
                 return actor
         return None
+
+    def titled(self, surname: str, title: str) -> list[Actor]:
+        """Known people with this surname whose office the title names: "President Bush"
+        is one of the two presidents Bush even where "Bush" alone is nobody in particular."""
+        words = set(_WORDS.findall(title.lower()))
+        last = fold(surname).split()[-1:] or [""]
+        found = []
+        for alias, actor in self._blocks.get(block_key(surname), ()):
+            if actor not in found and actor.role and words <= set(_WORDS.findall(actor.role.lower())) \
+                    and same_word(last[0], (fold(alias).split() or [""])[-1]):
+                found.append(actor)
+        return found
 
     def holder(self, role: str, country: str, date: str | None) -> Actor | None:
         """The one known person who held ``role`` for ``country`` at ``date`` (an ISO date;
@@ -287,13 +310,14 @@ def _read_toml(path: Path) -> dict:
 
 
 def _actors_from(data: dict, path: object = "") -> Iterable[tuple[Actor, list[str]]]:
+    bare = data.get("bare_surnames", True)  # false: only listed surnames stand alone
     for n, row in enumerate(data.get("actor", []), 1):
         if not isinstance(row, dict) or not row.get("name"):
             raise ValueError(f"actor file {path}: actor #{n} has no name")
         yield Actor(
             name=row["name"], country=row.get("country"), sector=row.get("sector"), role=row.get("role"),
             aliases=list(row.get("aliases", [])), kind=row.get("kind", "person"),
-            valid_from=_iso(row.get("valid_from")), valid_to=_iso(row.get("valid_to")),
+            valid_from=_iso(row.get("valid_from")), valid_to=_iso(row.get("valid_to")), bare_surname=bare,
         ), list(row.get("demonyms", []))
 
 
@@ -310,9 +334,10 @@ def load_registry(user_files: tuple[str, ...] = ()) -> Registry:
     for path in user_files:
         for actor, demonyms in _actors_from(_read_toml(Path(path)), path):
             reg.add(actor, demonyms)
-    world = data / "actors" / "world.toml"
-    if world.is_file():
-        for actor, demonyms in _actors_from(tomllib.loads(world.read_text("utf-8")), world):
+    shipped = sorted((f for f in (data / "actors").iterdir() if f.name.endswith(".toml")),
+                     key=lambda f: (f.name != "world.toml", f.name))
+    for path in shipped:  # world.toml (states, organisations), then people.toml (leaders)
+        for actor, demonyms in _actors_from(tomllib.loads(path.read_text("utf-8")), path):
             reg.add(actor, demonyms)
     roles = data / "roles.toml"
     if roles.is_file():
@@ -719,6 +744,9 @@ def _describe_person(m: Mention, head, ent, toks: list, reg: Registry) -> None:
     if role is not None and not m.actor:
         m.sector = role.sector
         m.role = _role_text(role, inst) if role.person else None  # works at a ministry: no title known
+        known = reg.titled(m.text, role.role) if role.person and " " not in m.text.strip() else []
+        if len({a.country for a in known}) == 1 and not m.country:
+            m.country = known[0].country
     if m.country:
         return
     m.country = _country_in(own + role_words, reg) or _country_in(country_words, reg)
@@ -1010,7 +1038,7 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
         text = clean_name(m.text)
         m.text = text
         key = block_key(text)
-        actor = next((p for p in blocks.get(key, ()) if any(same_person(text, x) for x in (p.name, *p.aliases))), None)
+        actor = next((p for p in blocks.get(key, ()) if any(may_be(text, x, p) for x in (p.name, *p.aliases))), None)
         if actor is None:
             actor = Actor(name=text, aliases=[text], inferred=True)
             people.append(actor)
