@@ -137,6 +137,13 @@ valid_from = 2024-12-12
         assert actors.entity_of(title, {m.id: m for m in ms})["name"] == who
 
 
+def test_reference_people_fill_a_title_only_in_dated_documents(starter):
+    _, reg = starter
+    assert reg.holder("President", "USA", "2010-06-01").name == "Barack Obama"
+    assert reg.holder("President", "USA", "2003-06-01").name == "George W. Bush"
+    assert reg.holder("President", "USA", None) is None, "an undated text may be from any decade"
+
+
 def test_bad_actor_file_is_an_error_naming_it(tmp_path):
     path = _actor_file(tmp_path, "[[actor]]\ncountry = 'LTU'\n")
     with pytest.raises(ValueError, match="people.toml"):

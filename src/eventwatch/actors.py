@@ -114,9 +114,9 @@ def same_person(a: str, b: str) -> bool:
 
 
 def may_be(name: str, form: str, actor: Actor) -> bool:
-    """``name`` can denote ``actor`` known as ``form``. A file of many famous people lists
-    the surnames that stand alone ("Putin"); there "Brown" is not Gordon Brown."""
-    if not actor.bare_surname and " " not in name.strip() and " " in form.strip():
+    """``name`` can denote ``actor`` known as ``form``. A reference list of many famous
+    people lists the surnames that stand alone ("Putin"); "Brown" is not Gordon Brown."""
+    if actor.reference and " " not in name.strip() and " " in form.strip():
         return False
     return same_person(name, form)
 
@@ -205,24 +205,27 @@ class Registry:
     def titled(self, surname: str, title: str) -> list[Actor]:
         """Known people with this surname whose office the title names: "President Bush"
         is one of the two presidents Bush even where "Bush" alone is nobody in particular."""
-        words = set(_WORDS.findall(title.lower()))
+        want = title.split(",")[0].lower()
         last = fold(surname).split()[-1:] or [""]
         found = []
         for alias, actor in self._blocks.get(block_key(surname), ()):
-            if actor not in found and actor.role and words <= set(_WORDS.findall(actor.role.lower())) \
+            if actor not in found and actor.role and actor.role.lower().startswith(want) \
                     and same_word(last[0], (fold(alias).split() or [""])[-1]):
                 found.append(actor)
         return found
 
     def holder(self, role: str, country: str, date: str | None) -> Actor | None:
         """The one known person who held ``role`` for ``country`` at ``date`` (an ISO date;
-        an undated document is taken to be current, so a role that has ended is out)."""
+        an undated document is taken to be current, so a role that has ended is out, and a
+        reference list's people, who span decades, are not candidates)."""
         want = role.split(",")[0].lower()
         day = date if date and re.match(r"\d{4}-\d\d-\d\d$", date) else None
         found = []
         for p in self.people:
-            if p.country != country or not p.role or want not in p.role.lower():
-                continue
+            if p.country != country or not p.role or not p.role.lower().startswith(want):
+                continue  # "President of ..." holds "president"; "Vice President of ..." does not
+            if p.reference and (day is None or not p.valid_from):
+                continue  # an undated text may be from any of the decades the list spans
             if day is None and p.valid_to:
                 continue
             if day is not None and (p.valid_from and str(p.valid_from) > day or p.valid_to and str(p.valid_to) < day):
@@ -310,14 +313,14 @@ def _read_toml(path: Path) -> dict:
 
 
 def _actors_from(data: dict, path: object = "") -> Iterable[tuple[Actor, list[str]]]:
-    bare = data.get("bare_surnames", True)  # false: only listed surnames stand alone
+    reference = bool(data.get("reference", False))  # a list spanning decades: see people.toml
     for n, row in enumerate(data.get("actor", []), 1):
         if not isinstance(row, dict) or not row.get("name"):
             raise ValueError(f"actor file {path}: actor #{n} has no name")
         yield Actor(
             name=row["name"], country=row.get("country"), sector=row.get("sector"), role=row.get("role"),
             aliases=list(row.get("aliases", [])), kind=row.get("kind", "person"),
-            valid_from=_iso(row.get("valid_from")), valid_to=_iso(row.get("valid_to")), bare_surname=bare,
+            valid_from=_iso(row.get("valid_from")), valid_to=_iso(row.get("valid_to")), reference=reference,
         ), list(row.get("demonyms", []))
 
 

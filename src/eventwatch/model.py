@@ -114,7 +114,7 @@ class Actor:
     valid_to: str | None = None
     inferred: bool = False
     mentions: int = 0
-    bare_surname: bool = True  # may a surname alone that is not among the aliases stand for this person?
+    reference: bool = False  # from a list spanning decades (people.toml), not the people of one crisis
 
     def entity(self) -> dict[str, Any]:
         return {"name": self.name, "country": self.country, "sector": self.sector, "role": self.role}
