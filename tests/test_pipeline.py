@@ -179,3 +179,13 @@ def test_a_bug_in_a_stage_costs_one_document_not_the_run(tmp_path, monkeypatch):
     assert [r.id for r in result.rejected] == ["000_d8bafd3688d7390b.txt"]
     assert "internal error (KeyError" in result.rejected[0].reason and "test_pipeline.py" in result.rejected[0].reason
     assert len(result.processed) == 4
+
+
+def test_timex_command_reads_stdin_and_refuses_a_bad_date():
+    ok = subprocess.run([sys.executable, "-m", "eventwatch.cli", "timex", "--dct", "2025-11-27"], input="He left on Tuesday.",
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout) == [{"start": 11, "end": 18, "text": "Tuesday", "type": "DATE", "value": "2025-11-25"}]
+    bad = subprocess.run([sys.executable, "-m", "eventwatch.cli", "timex", "--dct", "2025-13-45"], input="He left yesterday.",
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "--dct '2025-13-45' is not a day" in bad.stderr

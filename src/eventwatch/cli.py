@@ -168,6 +168,9 @@ def timex_cmd(dct: Optional[str] = typer.Option(None, "--dct", help="Document cr
     """Tag and normalise time expressions in text read from stdin; print them as JSON."""
     from . import timex
 
+    if dct is not None and not timex.valid_dct(dct):
+        err.print(f"[red]error:[/] --dct {dct!r} is not a day: give YYYY-MM-DD, or XXXX-MM-DD when the year is unknown")
+        raise typer.Exit(EXIT_USAGE)
     text = sys.stdin.read()
     found = timex.tag(text, dct)
     print(json.dumps([{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value} for t in found],

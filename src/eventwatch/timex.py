@@ -195,6 +195,18 @@ def _parse_dct(dct: str | None) -> _Day | None:
     return _Day(year, int(m.group(2)), int(m.group(3)))
 
 
+def valid_dct(dct: str) -> bool:
+    """A document date the tagger can anchor on: YYYY-MM-DD or XXXX-MM-DD, a real day."""
+    day = _parse_dct(dct)
+    if day is None:
+        return False
+    try:
+        dt.date(day.year or 2004, day.month, day.day)  # 2004: a leap year, for XXXX-02-29
+    except ValueError:
+        return False
+    return True
+
+
 def _day_value(d: dt.date) -> str:
     return d.isoformat()
 
