@@ -151,3 +151,30 @@ def test_jsonl_field_aliases(tmp_path):
                  encoding="utf-8")
     (doc,) = _docs([f])
     assert (doc.id, doc.published, doc.title, doc.outlet) == ("x9", "2016-09-18", "Border closed", None)
+
+
+@pytest.mark.parametrize(
+    ("given", "published"),
+    [
+        ("2025-11-27T10:00:00Z", "2025-11-27"),
+        ("Thu, 27 Nov 2025 10:00:00 GMT", "2025-11-27"),  # RSS pubDate
+        ("November 27, 2025", "2025-11-27"),
+        ("27 November 2025", "2025-11-27"),
+        ("XXXX-11-12", "XXXX-11-12"),
+        ("2025-11", "2025-11"),
+    ],
+)
+def test_publication_dates_in_common_forms(given, published):
+    raw = RawDocument(id="d", source="feed.jsonl:1", raw=b"Lithuania closed the border, the minister said.",
+                      kind="text", published=given)
+    doc = clean.clean(raw)
+    assert doc.published == published and doc.notes == []
+
+
+@pytest.mark.parametrize("given", ["2025-13-45", "2025-02-29", "next week"])
+def test_a_publication_date_that_is_not_a_date_is_dropped_and_said(given):
+    raw = RawDocument(id="d", source="feed.jsonl:1", raw=b"Lithuania closed the border yesterday, the minister said.",
+                      kind="text", published=given)
+    doc = clean.clean(raw)
+    assert doc.published is None
+    assert doc.notes and repr(given) in doc.notes[0]

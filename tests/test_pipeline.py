@@ -189,3 +189,14 @@ def test_timex_command_reads_stdin_and_refuses_a_bad_date():
     bad = subprocess.run([sys.executable, "-m", "eventwatch.cli", "timex", "--dct", "2025-13-45"], input="He left yesterday.",
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "--dct '2025-13-45' is not a day" in bad.stderr
+
+
+def test_an_unusable_publication_date_is_a_warning_naming_the_document(tmp_path):
+    src = tmp_path / "feed.jsonl"
+    src.write_text(json.dumps({"id": "a", "published": "2025-13-45",
+                               "text": "Lithuania closed its border with Belarus yesterday, the minister said."}) + "\n", "utf-8")
+    run = _cli("run", str(src), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "s.db"))
+    assert run.returncode == 0, run.stderr
+    assert "feed.jsonl:1: publication date '2025-13-45' is not a date" in " ".join(run.stderr.split())
+    doc = json.loads((tmp_path / "out" / "documents.jsonl").read_text("utf-8"))
+    assert doc["published"] is None

@@ -15,6 +15,7 @@ htmldate) and then through steps 3, 6 and 7. Rules live in ``data/clean.toml``.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -27,6 +28,7 @@ from .model import Document, RawDocument
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], 1)}
+_MONTH_FORMS = {**MONTHS, **{m[:3]: i for m, i in MONTHS.items()}, "sept": 9}
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’»]$")
 _WORD = re.compile(r"[^\W\d_]+")
 SHORT_TEXT_WORDS = 40
@@ -150,13 +152,28 @@ def language(text: str, r: Rules | None = None) -> tuple[str | None, float]:
 
 
 def _normalise_published(value: str | None) -> str | None:
+    """A publication date as a TIMEX3 day or month (2025-11-27, XXXX-11-12, 2025-11), or
+    None when the value is not a real date: a wrong date would date every event wrongly."""
     if not value:
         return None
     m = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", value) or re.match(r"^\s*(\d{4})(\d{2})(\d{2})\b", value)
+    words = re.search(r"\b(?P<a>\d{1,2})\.?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})\b"
+                      r"|\b(?P<mon2>[A-Za-z]{3,9})\.?\s+(?P<b>\d{1,2}),?\s+(?P<y2>\d{4})\b", value)
+    month = words and _MONTH_FORMS.get((words.group("mon") or words.group("mon2")).lower())
     if m:
-        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    m = re.match(r"^\s*(XXXX|\d{4})-(\d{2})(?:-(\d{2}))?\s*$", value)
-    return value.strip() if m else None
+        y, mo, d = m.groups()
+    elif month:  # "Thu, 27 Nov 2025 10:00:00 GMT" (RSS), "November 27, 2025"
+        y, mo, d = words.group("y") or words.group("y2"), f"{month:02d}", f"{int(words.group('a') or words.group('b')):02d}"
+    else:
+        m = re.match(r"^\s*(XXXX|\d{4})-(\d{2})(?:-(\d{2}))?\s*$", value)
+        if not m:
+            return None
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    try:
+        dt.date(2004 if y == "XXXX" else int(y), int(mo), int(d or 1))  # 2004: leap year, for XXXX-02-29
+    except ValueError:
+        return None
+    return f"{y}-{mo}-{d}" if d else f"{y}-{mo}"
 
 
 def _clean_text(text: str, r: Rules) -> tuple[str | None, list[str], str | None, str | None, list[str]]:
@@ -213,7 +230,11 @@ def clean(raw: RawDocument) -> Document:
     t_title, paras, t_outlet, t_published, removed = _clean_text(text, r)
     title = title or t_title
     outlet = raw.outlet or outlet or t_outlet
-    published = _normalise_published(raw.published) or t_published or published
+    notes = []
+    given = _normalise_published(raw.published)
+    if raw.published and given is None:
+        notes.append(f"publication date {raw.published!r} is not a date; relative dates stay unresolved unless the text dates itself")
+    published = given or t_published or published
     title = raw.title or title
     if not paras:
         raise CleanError("no article text left after removing boilerplate")
@@ -227,5 +248,5 @@ def clean(raw: RawDocument) -> Document:
     full = f"{title}\n\n{body}" if title else body
     return Document(
         id=raw.id, text=full, content_hash=content_hash(raw.raw), source=raw.source, title=title,
-        outlet=outlet, published=published, language=lang, url=raw.url, removed=removed,
+        outlet=outlet, published=published, language=lang, url=raw.url, removed=removed, notes=notes,
     )

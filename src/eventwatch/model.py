@@ -49,6 +49,7 @@ class Document:
     url: str | None = None
     story: str | None = None
     removed: list[str] = field(default_factory=list)  # boilerplate lines taken out
+    notes: list[str] = field(default_factory=list)  # what the user should hear about (not stored)
 
 
 @dataclass

@@ -380,6 +380,7 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
             store.save_actors(_actors_seen(analyses, people, registry))
             result.rejected.extend(bad)
             for a in analyses:
+                result.warnings.extend(f"{a.document.source or a.document.id}: {n}" for n in a.document.notes)
                 result.processed.append(a.document.id)
                 result.events += len(a.events)
                 result.words += a.words
