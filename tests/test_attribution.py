@@ -260,6 +260,23 @@ def test_speaker_line(pipeline):
     assert quotes_of(pipeline, "Update: The border stays closed tonight.") == []
 
 
+def test_transcript_quoted_paragraph_by_paragraph(pipeline):
+    # an interview printed as one run of quotation marks: each paragraph reopens the mark
+    text = ("Partial transcript as follows:\n\n"
+            "\"WALLACE: Will the minister be at the talks tomorrow? We have limited time.\n\n"
+            "\"BUDRYS: No. Lithuania will not negotiate under pressure from Minsk.\n\n"
+            "\"WALLACE: Then what happens to the trucks?\n\n"
+            "\"BUDRYS: They must be allowed to return home first.\"")
+    quotes = quotes_of(pipeline, text)
+    got = [(q.speaker_span.text if q.speaker_span else None, q.text) for q in quotes]
+    assert got == [
+        ("WALLACE", "Will the minister be at the talks tomorrow? We have limited time."),
+        ("BUDRYS", "No. Lithuania will not negotiate under pressure from Minsk."),
+        ("WALLACE", "Then what happens to the trucks?"),
+        ("BUDRYS", "They must be allowed to return home first."),
+    ]
+
+
 def test_byline_dash(pipeline):
     [q] = quotes_of(pipeline, "“Maybe we can build a wall around the debate.” ― Steve Quinlan")
     assert q.speaker_span.text == "Steve Quinlan"

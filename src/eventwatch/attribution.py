@@ -214,6 +214,7 @@ class _Cue:
     relay: list[str] = field(default_factory=list)
     claim: bool = False
     used: bool = False
+    opens_quote: bool = False  # a speaker line inside the quotation it introduces: "WALLACE: ...
 
 
 def _np_range(tok) -> tuple[int, int]:
@@ -537,7 +538,10 @@ def _cues(doc, text: str, inside, r: Rules) -> list[_Cue]:
             continue
         if cue is not None:
             found.append(cue)
-    found.extend(c for c in _speaker_lines(doc, text, r) if not inside(c.token.idx))
+    for c, quoted in _speaker_lines(doc, text, r):
+        if quoted or not inside(c.token.idx):
+            c.opens_quote = quoted
+            found.append(c)
     return sorted(found, key=lambda c: c.token.i)
 
 
@@ -555,10 +559,13 @@ def _noun_cue(noun, r: Rules) -> _Cue | None:
     return _Cue(noun, noun.text, "speech", speaker, content, claim=noun.lemma_.lower() in r.claim)
 
 
-def _speaker_lines(doc, text: str, r: Rules) -> Iterator[_Cue]:
-    """ "WALLACE: ..." and "Pence: Gennifer Flowers won't be at debate": a name, a colon, a line."""
+def _speaker_lines(doc, text: str, r: Rules) -> Iterator[tuple[_Cue, bool]]:
+    """ "WALLACE: ..." and "Pence: Gennifer Flowers won't be at debate": a name, a colon, a
+    line; with whether the line opens a quotation (a transcript quoted paragraph by paragraph)."""
     for start, end in _lines(text):
         start = _first_char(text, start, end)
+        quoted = text[start:start + 1] in _OPENING
+        start += quoted
         colon = text.find(":", start, min(end, start + 60))
         if colon <= start or not text[colon + 1:colon + 2].isspace():
             continue
@@ -566,7 +573,7 @@ def _speaker_lines(doc, text: str, r: Rules) -> Iterator[_Cue]:
         content = _trim(text, colon + 1, end)
         if name is None or content[1] <= content[0] or not _is_speaker_name(name, r):
             continue
-        yield _Cue(doc[name.end] if name.end < len(doc) else name[-1], ":", "speech", (name.start, name.end), content)
+        yield _Cue(doc[name.end] if name.end < len(doc) else name[-1], ":", "speech", (name.start, name.end), content), quoted
 
 
 def _is_speaker_name(name, r: Rules) -> bool:
@@ -843,6 +850,28 @@ def _quote(doc_id: str, doc, text: str, f: _Found) -> Quote:
     )
 
 
+def _after_speaker_names(spans: list[tuple[int, int]], text: str, cues: list[_Cue]) -> list[tuple[int, int]]:
+    """A transcript quoted paragraph by paragraph ("WALLACE: Let's start ... / "PENCE: Well,
+    ...) is one run of quotation marks but many quotations: each starts after its speaker's
+    colon and ends where the next speaker's line begins."""
+    lines = sorted((c.token.idx, c.content[0]) for c in cues if c.opens_quote and c.content)
+    out = []
+    for qs, qe in spans:
+        inner = [(colon, start) for colon, start in lines if qs < colon < qe]
+        if not inner:
+            out.append((qs, qe))
+            continue
+        first_line = text.rfind("\n", qs, inner[0][0]) + 1
+        if first_line > qs and text[qs:first_line].strip():
+            out.append(_trim(text, qs, first_line))
+        for i, (colon, start) in enumerate(inner):
+            end = text.rfind("\n", start, inner[i + 1][0]) if i + 1 < len(inner) else qe
+            piece = _trim(text, start, end if end > start else qe)
+            if piece[1] > piece[0]:
+                out.append(piece)
+    return out
+
+
 def find_quotes(doc, doc_id: str) -> list[Quote]:
     """Direct quotations and reported speech in ``doc``, each with its speaker's words."""
     r = rules()
@@ -851,6 +880,8 @@ def find_quotes(doc, doc_id: str) -> list[Quote]:
         return []
     idx = _Index(doc, text, scan_quotations(text))
     cues = _cues(doc, text, idx.inside, r)
+    if any(c.opens_quote for c in cues):
+        idx = _Index(doc, text, _after_speaker_names(idx.spans, text, cues))
     direct, pending = _direct_quotes(idx, cues, r)
     found = _attach_unlinked(idx, pending, direct + _reported(idx, cues), cues, r)
     found = _spread_relays(found, idx)
