@@ -59,5 +59,8 @@ def load(model: str | None = None, patterns: Iterable[dict] | None = None):
     if patterns:
         # Case-sensitive on purpose: "WHO" is an organisation, "who" is not.
         ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-        ruler.add_patterns(patterns)
+        # Phrase patterns match on token text, so tokenising them is enough: left on, the
+        # ruler would tag and parse thousands of names first (1.3 s of every worker's start).
+        with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n != "entity_ruler"]):
+            ruler.add_patterns(patterns)
     return nlp
