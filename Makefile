@@ -36,6 +36,7 @@ test: install
 bench: install
 	$(PY) bench/throughput.py $(EXAMPLE)
 	@if [ -f ../shared/data/temporal-dev/timebank.jsonl ]; then $(PY) bench/throughput.py ../shared/data/temporal-dev/timebank.jsonl --repeat 1; fi
+	@if [ -f ../shared/data/temporal-dev/timebank.jsonl ]; then $(PY) bench/scaling.py ../shared/data/temporal-dev/timebank.jsonl; fi
 	$(PY) bench/merge.py
 	$(PY) bench/api_latency.py
 
