@@ -267,6 +267,14 @@ def test_people_named_by_their_state(starter):
     assert next(m for m in ms if "journalist" in m.text).country == "LBN"
 
 
+def test_an_ethnic_group_belongs_to_where_it_lives(starter):
+    # PLOVER codes a group by its state: "ethnic Albanians" in Serbia are Serbia's
+    _, ms, by_id = _mentions(starter, "Up to 100 ethnic Albanians demonstrated on Tuesday in Serbia.")
+    assert _entity(ms, by_id, "Albanians")["country"] == "SRB"
+    _, ms, by_id = _mentions(starter, "Albanians protested in Tirana on Monday.")
+    assert _entity(ms, by_id, "Albanians")["country"] == "ALB"
+
+
 # ------------------------------------------------------------------ across documents
 
 def _analysis(model, doc_id: str, text: str) -> Analysis:

@@ -251,8 +251,10 @@ def test_called_off_strike_is_a_concession_not_a_strike(code):
 
 
 def test_a_people_protests_whatever_its_states_sector(code):
+    # an ethnic group is coded where it lives (as the PLOVER examples code ethnic Albanians)
     e = one(code("Thousands of ethnic Hungarians demonstrated in Bucharest on Sunday."), "PROTEST")
-    assert "HUN" in countries(e.actor)
+    assert countries(e.actor) == {"ROU"} and {a["sector"] for a in e.actor} == {"CVL"}
+    assert countries(e.recipient) == {"ROU"}, "with no other party named, the state where it marches"
 
 
 def test_talks_between_coordinated_actors_need_no_recipient(code):

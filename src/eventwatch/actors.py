@@ -727,6 +727,9 @@ def _people_of(m: Mention, ent, reg: Registry) -> None:
             country = _state_of(place, reg) if place is not None else None
     if country is not None and country != m.country:
         m.country, m.actor, m.kind, m.role = country, None, "group", None
+    elif country is None and before is not None and before.lower_ == "ethnic":
+        # "ethnic Albanians" names an ethnicity, not Albania: the place of the sentence decides
+        m.country, m.actor, m.kind, m.role, m.sector = None, None, "group", None, "CVL"
 
 
 def _describe_person(m: Mention, head, ent, toks: list, reg: Registry) -> None:

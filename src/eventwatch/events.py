@@ -979,6 +979,9 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None
     if not recips:
         recips = _other_party(sent, tok, ctx, actor_countries)
+    if not recips and event == "PROTEST" and sides == {"society"}:
+        # a people protesting with no other party named protests to the state where it marches
+        recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
     if not recips and (speaker is not None or event in ("ACCUSE", "REQUEST", "REJECT", "THREATEN", "AGREE")):
         recips = _main_counterpart(ctx, actor_countries)
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
@@ -997,21 +1000,25 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
 
 
 
+def _place_of(verb, ctx: Context, kinds: tuple[str, ...]) -> Mention | None:
+    """The first state-located mention in a locative phrase of the clause ("in Serbia",
+    "in East Timor's capital Dili")."""
+    for t in verb.subtree:
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+            lo, hi = t.left_edge.idx, t.idx + len(t)
+            for m in ctx.mentions:
+                if lo <= m.start and m.end <= hi and m.kind in kinds and (c := ctx.country_of(m.id)) and c not in NON_STATE:
+                    return m
+    return None
+
+
 def _unidentified(verb, sent, victims: list[Mention], ctx: Context) -> list[Mention]:
     """The doer of an attack the text does not name ("a journalist was killed in a car bomb
     explosion in Beirut"): unidentified forces (UAF) of the country where it happened,
     else of the victims' country when they are civilians, as PLOVER codes it. Held "in
     Israeli custody": the keeper is the doer's country."""
-    country, where = None, None
-    for t in verb.subtree:
-        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
-            lo, hi = t.left_edge.idx, t.idx + len(t)
-            for m in ctx.mentions:
-                if lo <= m.start and m.end <= hi and m.kind in ("place", "group") and (c := ctx.country_of(m.id)) and c not in NON_STATE:
-                    country, where = c, m
-                    break
-            if country:
-                break
+    where = _place_of(verb, ctx, ("place", "group"))
+    country = ctx.country_of(where.id) if where is not None else None
     if country is None:
         for m in victims:
             c = ctx.country_of(m.id)
