@@ -267,6 +267,15 @@ def test_people_named_by_their_state(starter):
     assert next(m for m in ms if "journalist" in m.text).country == "LBN"
 
 
+def test_towns_and_regions_the_actor_files_do_not_list(starter):
+    _, ms, by_id = _mentions(starter, "A roadside bombing near the town of Samarra on Sunday killed a soldier.")
+    assert _entity(ms, by_id, "Samarra")["country"] == "IRQ", "spaCy tags it NORP; the gazetteer knows it"
+    _, ms, by_id = _mentions(starter, "The government of Sindh province has ordered patrols by police.")
+    assert _entity(ms, by_id, "The government of Sindh province")["country"] == "PAK"
+    _, ms, by_id = _mentions(starter, "Kenzo Oshima, the United Nations Emergency Relief Coordinator, demanded access.")
+    assert all(actors.entity_of(m, by_id)["country"] != "JPN" for m in ms), "a surname, not the town of Oshima"
+
+
 def test_an_ethnic_group_belongs_to_where_it_lives(starter):
     # PLOVER codes a group by its state: "ethnic Albanians" in Serbia are Serbia's
     _, ms, by_id = _mentions(starter, "Up to 100 ethnic Albanians demonstrated on Tuesday in Serbia.")

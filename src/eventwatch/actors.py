@@ -507,14 +507,38 @@ def np_tokens(head) -> list:
     return sorted(out, key=lambda t: t.i)
 
 
+@lru_cache(maxsize=1)
+def places() -> dict[str, str]:
+    """Place names that point to one country (data/places.tsv, built from GeoNames and
+    ISO 3166-2 by scripts/build_places.py): "Samarra" is Iraq, "Sindh" Pakistan."""
+    path = resources.files("eventwatch") / "data" / "places.tsv"
+    rows = (line.split("\t") for line in path.read_text("utf-8").splitlines() if line and not line.startswith("#"))
+    return {name: country for name, country in rows}
+
+
+def _after_first_name(span) -> bool:
+    """ "Kenzo Oshima": a capitalised word outside any entity just before a place-like
+    entity makes it a surname, not the Japanese town."""
+    if span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    return prev.is_title and prev.is_alpha and prev.ent_type_ == "" and prev.pos_ == "PROPN"
+
+
 def _state_of(tok, reg: Registry) -> str | None:
-    """The country a single token names: a state or institution entity, or a demonym."""
+    """The country a single token names: a state or institution entity, a demonym, or a
+    town or region the actor files do not list ("Samarra", "the Tyumen region")."""
     doc = tok.doc
-    if tok.ent_type_ in ("GPE", "NORP", "ORG"):
+    if tok.ent_type_ in ("GPE", "NORP", "ORG", "LOC"):
         span = _ent_at(doc, tok.i)
-        hit = reg.lookup(span.text if span is not None else tok.text)
+        name = span.text if span is not None else tok.text
+        hit = reg.lookup(name)
         if hit and hit.kind in ("state", "organisation", "group") and hit.country:
             return hit.country
+        if hit is None and tok.ent_type_ in ("GPE", "LOC", "NORP") and not _after_first_name(span or doc[tok.i:tok.i + 1]):
+            place = places().get(re.sub(r"^the\s+", "", name))  # the whole name: not "Bank" of "West Bank"
+            if place:
+                return place  # spaCy may call a town a people ("Samarra" as NORP)
     hit = reg.by_demonym.get(tok.lower_)
     if hit is None and tok.text[:1].isupper():
         hit = reg.by_alias.get(tok.text)  # "Kenya" inside "the Kenya Anti-Corruption Commission"
