@@ -41,6 +41,7 @@ COMMON_WORDS = {
     "balkans", "gulf", "sahel", "sahara", "maghreb", "levant", "caribbean", "pacific", "atlantic",
     "coast", "federal", "forest", "lakes", "capital", "valley", "highlands", "islands", "delta",
     "northern", "southern", "eastern", "western", "upper", "lower", "greater", "metropolitan",
+    "republic", "paul", "peter", "john", "maria", "mary", "david", "daniel", "michael", "james",
 }
 
 
@@ -56,10 +57,14 @@ def plain(name: str) -> str:
 
 
 def known_forms() -> set[str]:
+    """What the actor files name, and the surnames of their people: "Bush" is no town in Egypt."""
     forms: set[str] = set()
     for path in (ROOT / "src" / "eventwatch" / "data" / "actors").glob("*.toml"):
         for a in tomllib.loads(path.read_text("utf-8")).get("actor", []):
-            forms.update(f.casefold() for f in [a["name"], *a.get("aliases", []), *a.get("demonyms", [])])
+            names = [a["name"], *a.get("aliases", []), *a.get("demonyms", [])]
+            forms.update(f.casefold() for f in names)
+            if a.get("kind") == "person":
+                forms.update(plain(n).split()[-1].casefold() for n in names if n.split())
     return forms
 
 
