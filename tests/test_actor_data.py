@@ -338,3 +338,22 @@ def test_people_forms_are_unambiguous(people, actors):
 def test_people_spot_checks(people, form, country):
     hits = [p for p in people if form in {p["name"], *p.get("aliases", [])}]
     assert len(hits) == 1 and hits[0]["country"] == country
+
+
+# --------------------------------------------------------------------- places.tsv
+
+PLACES = DATA / "places.tsv"
+
+
+def test_places_point_to_known_codes_and_shadow_no_actor(actors, people):
+    rows = [line.split("\t") for line in PLACES.read_text("utf-8").splitlines() if line and not line.startswith("#")]
+    codes = {a["country"] for a in actors if a["kind"] == "state"}
+    assert len(rows) > 30000 and all(len(r) == 2 and re.fullmatch(r"[A-Z]{3}", r[1]) for r in rows)
+    outside = [r for r in rows if r[1] not in codes]  # territories keep their own code ("Hong Kong": HKG)
+    assert len(outside) < 0.02 * len(rows)
+    names = {r[0] for r in rows}
+    assert {"Samarra", "Sindh", "Tyumen", "Ignalina"} <= names
+    assert not names & {"Asia", "Europe", "Gulf", "Bush", "Paul"}, "continents, surnames and first names are not places"
+    known = {f.casefold() for a in actors + people for f in [a["name"], *forms(a)]}
+    assert not {n for n in names if n.casefold() in known}, "an actor file's name wins; the gazetteer must not shadow it"
+    assert not [n for n in names if n.isupper()], "airport codes are not names"
