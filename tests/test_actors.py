@@ -310,6 +310,17 @@ def test_a_surname_alone_is_not_any_famous_namesake(starter):
     assert gab.name == "Gabrielius Landsbergis" and gab.inferred
 
 
+def test_a_famous_surname_yields_to_the_documents_own_namesake(starter):
+    _, reg = starter
+    text = "Charles Keating, the chairman of Lincoln Savings, testified on Tuesday. Keating said regulators were unfair."
+    people = actors.resolve_people([_analysis(starter, "a", text)], reg.people)
+    charles = next(p for p in people if "Keating" in p.aliases)
+    assert charles.name == "Charles Keating" and charles.inferred and charles.country is None
+    assert reg.lookup("Lawrence") is None, "no fuzzy spelling match on a surname alone: not João Lourenço"
+    people = actors.resolve_people([_analysis(starter, "b", "Keating said Australia would act.")], reg.people)
+    assert next(p for p in people if p.mentions).name == "Paul Keating", "alone, the listed surname is the famous one"
+
+
 def test_cross_document_evidence_makes_one_provisional_actor(starter):
     a = _analysis(starter, "a", "Lukashenka demanded that Lithuania start talks. Lukashenka said so on Monday.")
     b = _analysis(starter, "b", "Belarusian President Alexander Lukashenko directed his foreign minister to "

@@ -115,9 +115,12 @@ def same_person(a: str, b: str) -> bool:
 
 def may_be(name: str, form: str, actor: Actor) -> bool:
     """``name`` can denote ``actor`` known as ``form``. A reference list of many famous
-    people lists the surnames that stand alone ("Putin"); "Brown" is not Gordon Brown."""
-    if actor.reference and " " not in name.strip() and " " in form.strip():
-        return False
+    people lists the surnames that stand alone ("Putin"), in the spellings news uses:
+    "Brown" is not Gordon Brown, "Charles Keating" not Paul Keating."""
+    if actor.reference and (" " in name.strip()) != (" " in form.strip()):
+        return False  # a full name must match a full name, a surname a listed surname
+    if actor.reference and " " not in name.strip():
+        return fold(name) == fold(form)  # "Lawrence" is not "Lourenço", nor "Crane" "Carney"
     return same_person(name, form)
 
 
@@ -289,7 +292,7 @@ class Registry:
         label = {"state": "GPE", "organisation": "ORG", "group": "NORP", "person": "PERSON"}
         for a in self.actors:
             for alias in {a.name, *a.aliases}:
-                if len(alias) > 1:
+                if len(alias) > 1 and not (a.reference and " " not in alias):  # "Keating" may be Charles
                     pats.append({"label": label.get(a.kind, "ORG"), "pattern": alias, "id": a.name})
         for d, a in self.by_demonym.items():
             for form in {d, d.title(), d.capitalize()}:
@@ -705,6 +708,8 @@ def describe(head, reg: Registry, mid: int) -> Mention:
         m.text = clean_name(ent.text) if ent.label_ == "PERSON" else ent.text
         m.start, m.end = ent.start_char, ent.start_char + len(m.text)
         actor = reg.lookup(m.text)
+        if actor is not None and actor.reference and " " not in m.text and _namesake_in(doc, m.text, actor):
+            actor = None  # "Charles Keating ... Keating": the document's own Keating, not Paul
         if ent.label_ == "PERSON" or (actor and actor.kind == "person"):
             m.kind, person_name = "name", True
             m.label = "PERSON"
@@ -733,6 +738,14 @@ def describe(head, reg: Registry, mid: int) -> Mention:
         outside = [t for t in toks if ent is None or not (ent.start <= t.i < ent.end)]
         m.country = _country_in(outside, reg)
     return m
+
+
+def _namesake_in(doc, surname: str, actor: Actor) -> bool:
+    """Does the document name someone else with this surname in full?"""
+    key = fold(surname)
+    forms = {fold(f) for f in (actor.name, *actor.aliases)}
+    return any(e.label_ == "PERSON" and len(e) > 1 and fold(e[-1].text) == key and fold(clean_name(e.text)) not in forms
+               for e in doc.ents)
 
 
 def _people_of(m: Mention, ent, reg: Registry) -> None:
@@ -1062,13 +1075,16 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
     spellings: dict[int, Counter] = defaultdict(Counter)
     hints: dict[int, Counter] = defaultdict(Counter)
     created: set[int] = set()
-    names = [m for a in analyses for m in a.mentions if m.kind == "name" and m.label == "PERSON"]
-    names.sort(key=lambda m: -len(m.text.split()))
-    for m in names:
+    named = [(a.document.id, m) for a in analyses for m in a.mentions if m.kind == "name" and m.label == "PERSON"]
+    named.sort(key=lambda dm: -len(dm[1].text.split()))
+    names = [m for _, m in named]
+    full_in_doc: dict[tuple[str, str], Actor] = {}  # (document, folded surname) -> who its full name is
+    for doc_id, m in named:
         text = clean_name(m.text)
         m.text = text
         key = block_key(text)
-        actor = next((p for p in blocks.get(key, ()) if any(may_be(text, x, p) for x in (p.name, *p.aliases))), None)
+        actor = full_in_doc.get((doc_id, fold(text))) if " " not in text else None
+        actor = actor or next((p for p in blocks.get(key, ()) if any(may_be(text, x, p) for x in (p.name, *p.aliases))), None)
         if actor is None:
             actor = Actor(name=text, aliases=[text], inferred=True)
             people.append(actor)
@@ -1076,6 +1092,8 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
             created.add(id(actor))
         elif text not in actor.aliases and text != actor.name:
             actor.aliases.append(text)
+        if " " in text:
+            full_in_doc.setdefault((doc_id, fold(text).split()[-1]), actor)
         spellings[id(actor)][text] += 1
         m.actor = actor
         for k, val in (("country", m.country), ("sector", m.sector), ("role", m.role)):
