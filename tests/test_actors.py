@@ -314,8 +314,9 @@ def test_a_famous_surname_yields_to_the_documents_own_namesake(starter):
     _, reg = starter
     text = "Charles Keating, the chairman of Lincoln Savings, testified on Tuesday. Keating said regulators were unfair."
     people = actors.resolve_people([_analysis(starter, "a", text)], reg.people)
-    charles = next(p for p in people if "Keating" in p.aliases)
-    assert charles.name == "Charles Keating" and charles.inferred and charles.country is None
+    charles = next(p for p in people if p.name == "Charles Keating")
+    assert charles.inferred and "Keating" in charles.aliases and charles.country is None
+    assert next(p for p in people if p.name == "Paul Keating").mentions == 0
     assert reg.lookup("Lawrence") is None, "no fuzzy spelling match on a surname alone: not João Lourenço"
     people = actors.resolve_people([_analysis(starter, "b", "Keating said Australia would act.")], reg.people)
     assert next(p for p in people if p.mentions).name == "Paul Keating", "alone, the listed surname is the famous one"
