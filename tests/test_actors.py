@@ -322,6 +322,18 @@ def test_a_famous_surname_yields_to_the_documents_own_namesake(starter):
     assert next(p for p in people if p.mentions).name == "Paul Keating", "alone, the listed surname is the famous one"
 
 
+def test_a_bare_surname_shared_by_several_known_people_is_nobody_in_particular(starter):
+    _, reg = starter
+    a = _analysis(starter, "a", "Chelsea Clinton spoke at the convention in Philadelphia on Monday.")
+    b = _analysis(starter, "b", "Clinton said the campaign would go on.")
+    c = _analysis(starter, "c", "Barack Obama and Michelle Obama arrived. Obama spoke first.")
+    people = actors.resolve_people([a, b, c], reg.people)
+    clinton = next(m for m in b.mentions if m.text == "Clinton").actor
+    assert clinton == "Clinton", "not Chelsea, Bill or Hillary: the text does not say which"
+    assert next(m for m in c.mentions if m.text == "Obama").actor == "Barack Obama", "the listed surname decides"
+    assert not [p for p in people if not p.inferred and "Clinton" in p.aliases and p.name != "Bill Clinton"]
+
+
 def test_cross_document_evidence_makes_one_provisional_actor(starter):
     a = _analysis(starter, "a", "Lukashenka demanded that Lithuania start talks. Lukashenka said so on Monday.")
     b = _analysis(starter, "b", "Belarusian President Alexander Lukashenko directed his foreign minister to "

@@ -101,16 +101,27 @@ def same_word(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= 88 and min(len(a), len(b)) >= 5
 
 
+_SUFFIXES = {"jr", "sr", "i", "ii", "iii", "iv"}
+
+
 def same_person(a: str, b: str) -> bool:
-    """Full names (or a surname against a full name) that denote the same person."""
-    fa, fb = fold(a).split(), fold(b).split()
+    """Full names (or a surname against a full name) that denote the same person. A
+    generational suffix is no surname ("James Baker III"), and only a single letter is
+    an initial ("J. Baker"; "Li" in "Li Qiang" is a name)."""
+    fa = [w for w in fold(a).split() if w not in _SUFFIXES] or fold(a).split()
+    fb = [w for w in fold(b).split() if w not in _SUFFIXES] or fold(b).split()
     if not fa or not fb:
         return False
     if not same_word(fa[-1], fb[-1]):
         return False
     if len(fa) > 1 and len(fb) > 1:
-        return same_word(fa[0], fb[0]) or fa[0][0] == fb[0][0] and min(len(fa[0]), len(fb[0])) <= 2
+        return same_word(fa[0], fb[0]) or fa[0][0] == fb[0][0] and min(len(fa[0]), len(fb[0])) == 1
     return True
+
+
+def _spelled(word: str) -> str:
+    """A word as spelled, less accents and case: stricter than ``fold``."""
+    return unidecode(word).lower().strip(" .,'’")
 
 
 def may_be(name: str, form: str, actor: Actor) -> bool:
@@ -120,7 +131,7 @@ def may_be(name: str, form: str, actor: Actor) -> bool:
     if actor.reference and (" " in name.strip()) != (" " in form.strip()):
         return False  # a full name must match a full name, a surname a listed surname
     if actor.reference and " " not in name.strip():
-        return fold(name) == fold(form)  # "Lawrence" is not "Lourenço", nor "Crane" "Carney"
+        return _spelled(name) == _spelled(form)  # "Moody" is not "Modi", nor "Crane" "Carney"
     return same_person(name, form)
 
 
@@ -1062,6 +1073,12 @@ def _best_spelling(spellings: Counter) -> str:
     return max(spellings, key=lambda s: (len(s.split()), s != unidecode(s), spellings[s], len(s)))
 
 
+def _namesakes(surname: str, people: Iterable[Actor]) -> list[Actor]:
+    """The people whose name ends in this surname."""
+    last = fold(surname).split()[-1:] or [""]
+    return [p for p in people if any(same_word(last[0], (fold(x).split() or [""])[-1]) for x in (p.name, *p.aliases))]
+
+
 def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Actor]:
     """Group person mentions across documents by transliteration-folded name; each group
     is one actor with the registry's facts or, failing that, what most of its mentions
@@ -1078,22 +1095,30 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
     named = [(a.document.id, m) for a in analyses for m in a.mentions if m.kind == "name" and m.label == "PERSON"]
     named.sort(key=lambda dm: -len(dm[1].text.split()))
     names = [m for _, m in named]
-    full_in_doc: dict[tuple[str, str], Actor] = {}  # (document, folded surname) -> who its full name is
+    full_in_doc: dict[tuple[str, str], list[Actor]] = defaultdict(list)  # (document, surname) -> its full names
     for doc_id, m in named:
         text = clean_name(m.text)
         m.text = text
         key = block_key(text)
-        actor = full_in_doc.get((doc_id, fold(text))) if " " not in text else None
-        actor = actor or next((p for p in blocks.get(key, ()) if any(may_be(text, x, p) for x in (p.name, *p.aliases))), None)
+        in_doc = full_in_doc.get((doc_id, _spelled(text)), []) if " " not in text else []
+        actor = in_doc[0] if len(in_doc) == 1 else None  # Barack and Michelle both named: the list decides
+        if actor is None:
+            cands = [p for p in blocks.get(key, ()) if any(may_be(text, x, p) for x in (p.name, *p.aliases))]
+            exact = [p for p in cands if _spelled(text) in {_spelled(x) for x in (p.name, *p.aliases)}]
+            if " " not in text and not exact and len({_spelled(p.name) for p in _namesakes(text, blocks.get(key, ()))}) > 1:
+                cands = []  # "Clinton" alone, with Bill, Hillary and Chelsea known: nobody in particular
+            actor = (exact or cands or [None])[0]  # "George W. Bush" is not "George H. W. Bush"
         if actor is None:
             actor = Actor(name=text, aliases=[text], inferred=True)
             people.append(actor)
             blocks[key].append(actor)
             created.add(id(actor))
-        elif text not in actor.aliases and text != actor.name:
-            actor.aliases.append(text)
-        if " " in text:
-            full_in_doc.setdefault((doc_id, fold(text).split()[-1]), actor)
+        elif text not in actor.aliases and text != actor.name and not actor.reference:
+            actor.aliases.append(text)  # a curated reference list learns no spelling ("Bush" stays unlisted)
+        if " " in text and (not actor.inferred or len(text.split()) <= 3):  # not "Hit Piece Exploits Trump"
+            same = full_in_doc[(doc_id, _spelled(text.split()[-1]))]
+            if actor not in same:
+                same.append(actor)
         spellings[id(actor)][text] += 1
         m.actor = actor
         for k, val in (("country", m.country), ("sector", m.sector), ("role", m.role)):
