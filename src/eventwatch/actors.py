@@ -1,10 +1,11 @@
 """Actors: who a name, title or pronoun refers to, with country, sector and role.
 
-Three sources of knowledge, all data: the starter files ``data/actors/world.toml``
-(states with name forms, demonyms and capitals; organisations) and
-``data/actors/people.toml`` (well-known leaders with their offices), ``data/roles.toml``
-(titles and institution words that give sector and role, and words that are never part
-of a person's name), and the user's own actor files (people, local organisations). The
+Knowledge is all data: the starter files ``data/actors/world.toml`` (states with name
+forms, demonyms and capitals; organisations) and ``data/actors/people.toml`` (well-known
+leaders with their offices, a reference list: see ``may_be``), ``data/places.tsv`` (towns
+and regions that point to one country), ``data/roles.toml`` (titles and institution words
+that give sector and role, and words that are never part of a person's name), and the
+user's own actor files (people, local organisations), which win on a shared name. The
 registry feeds spaCy an entity ruler so that "Belarus" is a place, not an organisation.
 
 Per document (in the workers): spaCy's PERSON entities are completed from the text itself
