@@ -257,6 +257,12 @@ def test_a_people_protests_whatever_its_states_sector(code):
     assert countries(e.recipient) == {"ROU"}, "with no other party named, the state where it marches"
 
 
+def test_sabotage_with_no_party_named_falls_on_the_place_it_is_in(code):
+    # a domestic act: the recipient is the actor's own country, where it happened
+    e = one(code("Afghan guerillas blew up a bridge near Herat on Sunday."), "COERCE")
+    assert countries(e.actor) == {"AFG"} and countries(e.recipient) == {"AFG"}
+
+
 def test_talks_between_coordinated_actors_need_no_recipient(code):
     e = one(code("Peru and Chile resumed negotiations on Monday."), "CONSULT")
     assert countries(e.actor) | countries(e.recipient) == {"PER", "CHL"}
