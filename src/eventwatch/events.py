@@ -714,7 +714,7 @@ def _victims(tok, verb) -> list:
 FROM = frozenset({"from"})
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 AGENTLESS = {"ASSAULT"}
-PLACE_RECIPIENT = {"COERCE"}  # with no party named, a curfew or a blockade falls on the place it is in
+PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
 HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANCTION", "CONCEDE"}
 
@@ -982,7 +982,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         recips = _other_party(sent, tok, ctx, actor_countries)
     if not recips and (event == "PROTEST" and sides == {"society"} or event in PLACE_RECIPIENT):
         # with no other party named, an act within a country is directed at it: a people
-        # protests to the state where it marches, a curfew is imposed on the city
+        # protests to the state where it marches, a bridge blown up near Herat is Afghanistan's
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
     if not recips and (speaker is not None or event in ("ACCUSE", "REQUEST", "REJECT", "THREATEN", "AGREE")):
         recips = _main_counterpart(ctx, actor_countries)
