@@ -319,6 +319,11 @@ def test_people_fields_and_codes(people, actors):
                 assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(p[field])), f"{p['name']}: bad {field}"
         if "valid_from" in p and "valid_to" in p:
             assert str(p["valid_from"]) < str(p["valid_to"]), f"{p['name']}: office ends before it starts"
+        for t in p.get("terms", []):
+            assert isinstance(t.get("role"), str) and t["role"], f"{p['name']}: a term without a role"
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(t["valid_from"])), f"{p['name']}: bad term start"
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(t["valid_to"])), f"{p['name']}: bad term end"
+            assert str(t["valid_from"]) < str(t["valid_to"]), f"{p['name']}: a term ends before it starts"
 
 
 def test_people_forms_are_unambiguous(people, actors):

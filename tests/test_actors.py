@@ -142,11 +142,18 @@ def test_reference_people_fill_a_title_only_in_dated_documents(starter):
     assert reg.holder("President", "USA", "2010-06-01").name == "Barack Obama"
     assert reg.holder("President", "USA", "2003-06-01").name == "George W. Bush"
     assert reg.holder("President", "USA", None) is None, "an undated text may be from any decade"
+    # earlier terms and other offices count too
+    assert reg.holder("President", "USA", "2018-06-01").name == "Donald Trump"
+    assert reg.holder("President", "RUS", "2010-06-01").name == "Dmitry Medvedev"
+    assert reg.holder("Prime Minister", "RUS", "2010-06-01").name == "Vladimir Putin"
 
 
 def test_bad_actor_file_is_an_error_naming_it(tmp_path):
     path = _actor_file(tmp_path, "[[actor]]\ncountry = 'LTU'\n")
     with pytest.raises(ValueError, match="people.toml"):
+        actors.load_registry((path,))
+    path = _actor_file(tmp_path, "[[actor]]\nname = 'Anna'\nterms = [{valid_from = 2020-01-01}]\n")
+    with pytest.raises(ValueError, match="people.toml: Anna: each of terms needs a role"):
         actors.load_registry((path,))
 
 

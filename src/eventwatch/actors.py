@@ -237,15 +237,17 @@ class Registry:
         day = date if date and re.match(r"\d{4}-\d\d-\d\d$", date) else None
         found = []
         for p in self.people:
-            if p.country != country or not p.role or not p.role.lower().startswith(want):
-                continue  # "President of ..." holds "president"; "Vice President of ..." does not
-            if p.reference and (day is None or not p.valid_from):
-                continue  # an undated text may be from any of the decades the list spans
-            if day is None and p.valid_to:
+            if p.country != country:
                 continue
-            if day is not None and (p.valid_from and str(p.valid_from) > day or p.valid_to and str(p.valid_to) < day):
-                continue
-            found.append(p)
+            for office, start, end in ((p.role, p.valid_from, p.valid_to), *p.terms):
+                if not office or not office.lower().startswith(want):
+                    continue  # "President of ..." holds "president"; "Vice President of ..." does not
+                if p.reference and (day is None or not start):
+                    continue  # an undated text may be from any of the decades the list spans
+                if day is None and end or day is not None and (start and start > day or end and end < day):
+                    continue
+                if p not in found:
+                    found.append(p)
         return found[0] if len(found) == 1 else None
 
     def role_spans(self, text: str) -> list[tuple[int, int, Role]]:
@@ -336,7 +338,15 @@ def _actors_from(data: dict, path: object = "") -> Iterable[tuple[Actor, list[st
             name=row["name"], country=row.get("country"), sector=row.get("sector"), role=row.get("role"),
             aliases=list(row.get("aliases", [])), kind=row.get("kind", "person"),
             valid_from=_iso(row.get("valid_from")), valid_to=_iso(row.get("valid_to")), reference=reference,
+            terms=[_term(t, path, row["name"]) for t in row.get("terms", [])],
         ), list(row.get("demonyms", []))
+
+
+def _term(value, path: object, name: str) -> tuple[str, str | None, str | None]:
+    """An earlier or other office: {role = "...", valid_from = ..., valid_to = ...}."""
+    if not isinstance(value, dict) or not value.get("role"):
+        raise ValueError(f"actor file {path}: {name}: each of terms needs a role")
+    return value["role"], _iso(value.get("valid_from")), _iso(value.get("valid_to"))
 
 
 def _iso(value) -> str | None:

@@ -116,6 +116,7 @@ class Actor:
     inferred: bool = False
     mentions: int = 0
     reference: bool = False  # from a list spanning decades (people.toml), not the people of one crisis
+    terms: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # other offices: (role, from, to)
 
     def entity(self) -> dict[str, Any]:
         return {"name": self.name, "country": self.country, "sector": self.sector, "role": self.role}
