@@ -102,15 +102,21 @@ def same_word(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= 88 and min(len(a), len(b)) >= 5
 
 
-_SUFFIXES = {"jr", "sr", "i", "ii", "iii", "iv"}
+@lru_cache(maxsize=1)
+def _name_words() -> dict[str, frozenset[str]]:
+    """Word lists about names from data/roles.toml ([names]): suffixes, ethnicity words."""
+    raw = tomllib.loads((resources.files("eventwatch") / "data" / "roles.toml").read_text("utf-8"))
+    names = raw.get("names", {})
+    return {k: frozenset(w.lower() for w in names.get(k, [])) for k in ("suffixes", "ethnicity")}
 
 
 def same_person(a: str, b: str) -> bool:
     """Full names (or a surname against a full name) that denote the same person. A
     generational suffix is no surname ("James Baker III"), and only a single letter is
     an initial ("J. Baker"; "Li" in "Li Qiang" is a name)."""
-    fa = [w for w in fold(a).split() if w not in _SUFFIXES] or fold(a).split()
-    fb = [w for w in fold(b).split() if w not in _SUFFIXES] or fold(b).split()
+    suffixes = _name_words()["suffixes"]
+    fa = [w for w in fold(a).split() if w not in suffixes] or fold(a).split()
+    fb = [w for w in fold(b).split() if w not in suffixes] or fold(b).split()
     if not fa or not fb:
         return False
     if not same_word(fa[-1], fb[-1]):
@@ -786,7 +792,7 @@ def _people_of(m: Mention, ent, reg: Registry) -> None:
             country = _state_of(place, reg) if place is not None else None
     if country is not None and country != m.country:
         m.country, m.actor, m.kind, m.role = country, None, "group", None
-    elif country is None and before is not None and before.lower_ == "ethnic":
+    elif country is None and before is not None and before.lower_ in _name_words()["ethnicity"]:
         # "ethnic Albanians" names an ethnicity, not Albania: the place of the sentence decides
         m.country, m.actor, m.kind, m.role, m.sector = None, None, "group", None, "CVL"
 
