@@ -8,7 +8,7 @@ DB     ?=
 DBOPT  := $(if $(DB),--db $(DB),)
 EXAMPLE := examples/belarus-lithuania-2025
 
-.PHONY: demo serve test install bench eval golden lock clean
+.PHONY: demo serve test install bench eval train golden lock clean
 
 install: $(VENV)/.installed
 
@@ -41,7 +41,13 @@ bench: install
 	$(PY) bench/api_latency.py
 
 eval: install
-	$(PY) eval/events.py
+	$(PY) eval/events.py ../shared/data/events-dev --crisis ../shared/data/crisis-dev/inpk25
+
+# Rebuild the learned event typer from data/training/ (CPU, deterministic, ~7 minutes):
+# the word-vector table from the bundled MiniLM, then the typer itself.
+train: install
+	$(PY) scripts/build_word_vectors.py
+	$(PY) scripts/train_events.py
 
 golden: install
 	$(PY) scripts/regen_golden.py

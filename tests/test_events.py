@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from eventwatch import actors, events, pipeline
+from eventwatch.events import coder, typer
 from eventwatch.model import Document
 from eventwatch.settings import Options
 
@@ -76,8 +77,9 @@ def test_nominalisation_with_possessor(code):
 
 
 def test_coordinated_actors(code):
-    e = one(code("Jordan and Egypt signed a trade agreement in Amman on Sunday."), "SUPPORT")
-    assert countries(e.actor) == {"JOR", "EGY"}
+    """A joint act is one directed event from each side to the other (gold README)."""
+    assert {("SUPPORT", frozenset({"JOR"}), frozenset({"EGY"})), ("SUPPORT", frozenset({"EGY"}), frozenset({"JOR"}))} \
+        <= summary(code("Jordan and Egypt signed a trade agreement in Amman on Sunday."))
 
 
 def test_rejected_object_is_not_its_own_event(code):
@@ -315,13 +317,19 @@ def test_unnamed_attacker_is_unidentified_forces_of_the_place(code):
 
 
 def test_coordinated_national_adjectives_are_two_actors(code):
-    e = one(code("Hungarian and Romanian officials agreed to hold talks."), "AGREE")
-    assert countries(e.actor) == {"HUN", "ROU"}
+    got = summary(code("Hungarian and Romanian officials agreed to hold talks."))
+    assert {("AGREE", frozenset({"HUN"}), frozenset({"ROU"})), ("AGREE", frozenset({"ROU"}), frozenset({"HUN"}))} <= got
+
+
+def test_joint_act_leaves_out_the_mediator(code):
+    got = summary(code("Chile and Bolivia agreed to a truce brokered by Brazil on Friday."))
+    assert ("CONCEDE", frozenset({"CHL"}), frozenset({"BOL"})) in got or ("AGREE", frozenset({"CHL"}), frozenset({"BOL"})) in got
+    assert not any("BRA" in recipient for _, _, recipient in got)
 
 
 def test_measure_of_a_nominal_event(code):
-    e = one(code("French and Egyptian warships launched ten days of war games."), "COOPERATE")
-    assert countries(e.actor) == {"FRA", "EGY"}
+    got = summary(code("French and Egyptian warships launched ten days of war games."))
+    assert ("COOPERATE", frozenset({"FRA"}), frozenset({"EGY"})) in got
 
 
 def test_sending_inspectors_is_an_investigation(code):
@@ -331,11 +339,18 @@ def test_sending_inspectors_is_an_investigation(code):
 
 def test_second_opinion_only_where_no_trigger_word(reader, code, monkeypatch):
     asked = []
-    monkeypatch.setattr(events, "second_opinion", lambda sents: asked.extend(s.text for s in sents) or [])
+    monkeypatch.setattr(coder, "second_opinion", lambda sents: asked.extend(s.text for s in sents) or [])
     code("Belarus received information from Lithuania about the incident.")  # off by default
     assert asked == []
     monkeypatch.setattr(reader, "second_opinion", True)
     code("Belarus received information from Lithuania about the incident.")  # "receive" judged by the rules
     assert asked == []
-    code("Peruvian troops crossed into Ecuador near the disputed river.")  # no trigger word, reads like an event
+    # no trigger word, reads like an event: the learned typer codes it, so nobody else is asked
+    assert {e.event for e in code("Peruvian troops crossed into Ecuador near the disputed river.")} == {"MOBILIZE"}
+    assert asked == []
+    typer.use(None, disabled=True)  # the rules alone: now the sentence embeddings are asked
+    try:
+        code("Peruvian troops crossed into Ecuador near the disputed river.")
+    finally:
+        typer.use(None)
     assert asked == ["Peruvian troops crossed into Ecuador near the disputed river."]

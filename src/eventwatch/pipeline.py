@@ -30,7 +30,7 @@ from .settings import Options
 from .store import Store
 
 
-CODING_MODULES = ("model", "ingest", "clean", "nlp", "actors", "timex", "attribution", "events", "stories", "pipeline")
+CODING_MODULES = ("model", "ingest", "clean", "nlp", "actors", "timex", "attribution", "stories", "pipeline")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +40,8 @@ def pipeline_version() -> str:
     CLI, the API or the dashboard does not re-code anything)."""
     h = hashlib.sha256()
     root = Path(str(resources.files("eventwatch")))
-    files = [root / f"{m}.py" for m in CODING_MODULES] + sorted((root / "data").rglob("*.toml"))
+    files = [root / f"{m}.py" for m in CODING_MODULES] + sorted((root / "events").glob("*.py")) \
+        + sorted((root / "data").rglob("*.toml")) + sorted((root / "data" / "models").glob("*.npz"))
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())

@@ -12,13 +12,15 @@ so this module knows nothing about names.
 """
 from __future__ import annotations
 
+import copy
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from .model import NON_STATE, Event, Mention, Quote, Report, Span, Timex, best_mention
+from . import typer
+from ..model import NON_STATE, Event, Mention, Quote, Report, Span, Timex, best_mention
 
 _GRAMMAR = tomllib.loads((resources.files("eventwatch") / "data" / "events.toml").read_text("utf-8"))["grammar"]
 ARG_PREPS = frozenset(_GRAMMAR["recipient_prepositions"])
@@ -77,6 +79,12 @@ class Rules:
     belief: frozenset[str] = frozenset()
     examples: dict[str, list[str]] = field(default_factory=dict)
     embed_threshold: float = 0.6
+    learned_add: float = 0.5  # the typer codes a word no rule coded from this probability on
+    learned_veto: float = 0.9  # a rule's word the typer finds this sure is no event is dropped
+    learned_override: float = 0.7  # ... and one it finds this sure is of another type is re-typed
+    learned_floor: float = 0.1  # ... when it gives the rule's type less than this
+    joint: frozenset[str] = frozenset({"AGREE", "CONSULT", "COOPERATE", "CONCEDE", "SUPPORT"})
+    agentless: dict[str, str] = field(default_factory=lambda: {"ASSAULT": "UAF"})  # type -> sector of an unnamed doer
     light_nouns: dict[str, list[Trigger]] = field(default_factory=dict)  # noun -> its needs_verb triggers
 
 
@@ -115,6 +123,12 @@ def rules() -> Rules:
     r.belief = frozenset(data["speech"].get("belief", []))
     r.examples = data.get("examples", {})
     r.embed_threshold = data.get("second_opinion", {}).get("threshold", 0.6)
+    r.learned_add = data.get("learned", {}).get("add", r.learned_add)
+    r.learned_veto = data.get("learned", {}).get("veto", r.learned_veto)
+    r.learned_override = data.get("learned", {}).get("override", r.learned_override)
+    r.learned_floor = data.get("learned", {}).get("floor", r.learned_floor)
+    r.agentless = dict(_GRAMMAR.get("agentless", r.agentless))
+    r.joint = frozenset(_GRAMMAR.get("joint", r.joint))
     for name in ("future_as", "conditional_as", "negated_as", "conditional_future_as"):
         setattr(r, name, {k: _type_mode(v) for k, v in data.get(name, {}).items()})
     r.decision_verbs = frozenset(data.get("decision", {}).get("verbs", []))
@@ -713,7 +727,6 @@ def _victims(tok, verb) -> list:
 
 FROM = frozenset({"from"})
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
-AGENTLESS = {"ASSAULT"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
 HEADS_OF_COMPLEMENT = {"REJECT", "REQUEST", "AGREE", "THREATEN", "ACCUSE", "SANCTION", "CONCEDE"}
@@ -755,15 +768,18 @@ def _word_tokens(doc, words) -> list[int]:
 
 def _code(doc, ctx: Context) -> list[Event]:
     r = rules()
+    learned = typer.predict(doc)  # token -> probability of each type, from the learned typer
     events: dict[tuple, Event] = {}
     consumed: set[int] = _opinions(doc, r)
     quiet: list = []  # event-like sentences where no trigger fired: for the second opinion
     starts = _word_tokens(doc, r.by_word.keys())
-    k = 0
+    cands = sorted(learned)
+    k = c = 0
     for sent in doc.sents:
         skip_until = -1
         found = False
         here: list[tuple] = []  # (trigger token, event) of this sentence
+        taken: set[int] = set()  # words of the triggers that fired
         while k < len(starts) and starts[k] < sent.start:
             k += 1
         words = k < len(starts) and starts[k] < sent.end  # a trigger word, fired or not
@@ -775,28 +791,112 @@ def _code(doc, ctx: Context) -> list[Event]:
             matches = _matches(tok, r)
             speaker = _speaker_at(ctx, tok.idx) if matches else None
             for trig, n in matches:
+                p = learned.get(tok.i)
+                if p is not None and not trig.speech and p[0] >= r.learned_veto:
+                    break  # the typer is sure this word is no event here ("the striker's attack")
+                if p is not None and n == 1 and _overruled(p, trig.event, r):
+                    break  # the typer is sure of another type ("lifted the blockade" is RETREAT)
                 ev = _try(tok, trig, n, speaker, sent, ctx, r)
                 if ev is None:
                     continue
-                here.append((tok, ev))
+                if p is not None:
+                    ev.confidence = _calibrated(p, trig.event)
+                here.extend((tok, e) for e in _directed(ev, ctx, r))
                 found = True
                 skip_until = tok.i + n
-                if ev.event in HEADS_OF_COMPLEMENT or trig.event in HEADS_OF_COMPLEMENT:
-                    consumed |= _consumed(tok)
-                if trig.pos == "modal":
-                    consumed |= {tok.head.i} | _consumed(tok.head)
-                consumed |= _purpose(tok if trig.pos == "verb" else tok.head if trig.pos == "modal" else _verb_of(tok), r)
+                taken |= set(range(tok.i, tok.i + n))
+                _consume(tok, trig, ev, consumed, r)
                 break
-        main = [ev for tok, ev in here if not _background(tok, r)]
+        # the learned typer: words no rule coded, typed by what generalises across wordings
+        while c < len(cands) and cands[c] < sent.start:
+            c += 1
+        while c < len(cands) and cands[c] < sent.end:
+            tok = doc[cands[c]]
+            c += 1
+            if tok.i in consumed or tok.i in taken:
+                continue
+            trig = _learned_trigger(tok, learned[tok.i], r)
+            if trig is None:
+                continue
+            ev = _try(tok, trig, 1, _speaker_at(ctx, tok.idx), sent, ctx, r)
+            if ev is None:
+                continue
+            here.extend((tok, e) for e in _directed(ev, ctx, r))
+            found = True
+            taken.add(tok.i)
+            _consume(tok, trig, ev, consumed, r)
+        main = [ev for tok, ev in here if __import__("os").environ.get("NOBG") or not _background(tok, r)]
         for ev in main or [ev for _, ev in here]:
             _add(events, ev, ctx)
-        if ctx.second_opinion and not words and _event_like(sent, ctx):
+        if ctx.second_opinion and not words and not found and _event_like(sent, ctx):
             quiet.append(sent)
     for sent, event, mode, conf in second_opinion(quiet):
         ev = _fallback_event(sent, event, mode, conf, ctx)
         if ev is not None:
             _add(events, ev, ctx)
     return list(events.values())
+
+
+def _directed(ev: Event, ctx: Context, r: Rules) -> list[Event]:
+    """A joint act ("Chile and Peru agreed to ...", "the two leaders met") is one directed
+    event from each side to the other (the dyadic convention of ICEWS and POLECAT); a third
+    party named with it (a mediator) is not its recipient."""
+    if ev.event not in r.joint:
+        return [ev]
+    sides: dict[str, list[int]] = {}
+    for mid in ev.actor_mentions:
+        country = ctx.country_of(mid)
+        if country:
+            sides.setdefault(country, []).append(mid)
+    if len(sides) < 2:
+        return [ev]
+    out = []
+    for country, mids in sides.items():
+        e = copy.deepcopy(ev)
+        e.actor_mentions = list(mids)
+        e.recipient_mentions = [m for other, ms in sides.items() if other != country for m in ms]
+        out.append(e)
+    return out
+
+
+def _consume(tok, trig: Trigger, ev: Event, consumed: set[int], r: Rules) -> None:
+    """Words an event takes with it: the complement of a refusal, demand or threat
+    ("refused to negotiate"), the verb a modal rides on, a purpose clause."""
+    if ev.event in HEADS_OF_COMPLEMENT or trig.event in HEADS_OF_COMPLEMENT:
+        consumed |= _consumed(tok)
+    if trig.pos == "modal":
+        consumed |= {tok.head.i} | _consumed(tok.head)
+    consumed |= _purpose(tok if trig.pos == "verb" else tok.head if trig.pos == "modal" else _verb_of(tok), r)
+
+
+def _overruled(p, event: str, r: Rules) -> bool:
+    """Does the typer give another type at least ``override`` and the rule's type almost
+    nothing? Then the word is left to the typer."""
+    best = int(p[1:].argmax()) + 1
+    return typer.TYPES[best] != event and p[best] >= r.learned_override and p[typer.INDEX[event]] < r.learned_floor
+
+
+def _calibrated(p, event: str) -> float:
+    return round(float(p[typer.INDEX[event]]), 2)
+
+
+def _learned_trigger(tok, p, r: Rules) -> Trigger | None:
+    """A trigger for the typer's likeliest type at this word, if it is likely enough.
+    The mode is the one the rules give this word for that type, else the one the
+    training sentences gave it most often."""
+    best = int(p[1:].argmax()) + 1
+    if p[best] < r.learned_add:
+        return None
+    event = typer.TYPES[best]
+    pos = "verb" if tok.pos_ == "VERB" else "adj" if tok.pos_ == "ADJ" else "noun"
+    base = next((t for t, _ in _matches(tok, r) if t.event == event), None)
+    mode = typer.mode_of(event, tok.lemma_.lower())
+    if base is not None:
+        return Trigger(event=event, pos=pos, words=frozenset({tok.lemma_.lower()}), mode=base.mode or mode,
+                       modes=base.modes, mode_by_word=base.mode_by_word, civilian=base.civilian,
+                       confidence=_calibrated(p, event))
+    return Trigger(event=event, pos=pos, words=frozenset({tok.lemma_.lower()}), mode=mode,
+                   confidence=_calibrated(p, event))
 
 
 def _add(events: dict, ev: Event, ctx: Context) -> None:
@@ -950,7 +1050,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     actors = _actor_mentions(tok, trig, verb, speaker, ctx)
     material = trig.event in MATERIAL_CONFLICT
     if not any(_is_actorish(m, ctx) or material and m.kind == "thing" and ctx.country_of(m.id) for m in actors):
-        if trig.event not in AGENTLESS:
+        if trig.event not in r.agentless:
             return None
         actors = []  # "three civilians were killed in a car bombing": a victim, no named attacker
     if trig.pos == "modal":
@@ -975,7 +1075,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
                             and (_is_actorish(m, ctx) or v.tag_ in ("NNS", "NNPS") and ctx.country_of(m.id))]
         if not recips:
             return None
-        actors = _unidentified(verb, sent, recips, ctx)
+        actors = _unidentified(verb, sent, recips, ctx, r.agentless.get(trig.event, "UAF"))
     if trig.needs_recipient and not recips and not _counterpart_named(tok, trig, event, verb, actors, ctx):
         return None
     if not recips:
@@ -1014,7 +1114,7 @@ def _place_of(verb, ctx: Context, kinds: tuple[str, ...]) -> Mention | None:
     return None
 
 
-def _unidentified(verb, sent, victims: list[Mention], ctx: Context) -> list[Mention]:
+def _unidentified(verb, sent, victims: list[Mention], ctx: Context, sector: str = "UAF") -> list[Mention]:
     """The doer of an attack the text does not name ("a journalist was killed in a car bomb
     explosion in Beirut"): unidentified forces (UAF) of the country where it happened,
     else of the victims' country when they are civilians, as PLOVER codes it. Held "in
@@ -1029,8 +1129,9 @@ def _unidentified(verb, sent, victims: list[Mention], ctx: Context) -> list[Ment
                 break
     if country is None:
         return []
-    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="unidentified attackers", kind="group",
-                sentence=where.sentence, country=country, sector="UAF")
+    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end,
+                text="unidentified attackers" if sector == "UAF" else "authorities", kind="group",
+                sentence=where.sentence, country=country, sector=sector)
     ctx.mentions.append(m)
     return [m]
 
