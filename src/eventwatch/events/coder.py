@@ -825,7 +825,7 @@ def _code(doc, ctx: Context) -> list[Event]:
             found = True
             taken.add(tok.i)
             _consume(tok, trig, ev, consumed, r)
-        main = [ev for tok, ev in here if __import__("os").environ.get("NOBG") or not _background(tok, r)]
+        main = [ev for tok, ev in here if not _background(tok, r)]
         for ev in main or [ev for _, ev in here]:
             _add(events, ev, ctx)
         if ctx.second_opinion and not words and not found and _event_like(sent, ctx):
