@@ -83,6 +83,7 @@ class Rules:
     learned_veto: float = 0.9  # a rule's word the typer finds this sure is no event is dropped
     learned_override: float = 0.7  # ... and one it finds this sure is of another type is re-typed
     learned_floor: float = 0.1  # ... when it gives the rule's type less than this
+    addressed: frozenset[str] = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "AGREE"})
     joint: frozenset[str] = frozenset({"AGREE", "CONSULT", "COOPERATE", "CONCEDE", "SUPPORT"})
     agentless: dict[str, str] = field(default_factory=lambda: {"ASSAULT": "UAF"})  # type -> sector of an unnamed doer
     light_nouns: dict[str, list[Trigger]] = field(default_factory=dict)  # noun -> its needs_verb triggers
@@ -129,6 +130,7 @@ def rules() -> Rules:
     r.learned_floor = data.get("learned", {}).get("floor", r.learned_floor)
     r.agentless = dict(_GRAMMAR.get("agentless", r.agentless))
     r.joint = frozenset(_GRAMMAR.get("joint", r.joint))
+    r.addressed = frozenset(_GRAMMAR.get("addressed", r.addressed))
     for name in ("future_as", "conditional_as", "negated_as", "conditional_future_as"):
         setattr(r, name, {k: _type_mode(v) for k, v in data.get(name, {}).items()})
     r.decision_verbs = frozenset(data.get("decision", {}).get("verbs", []))
@@ -1084,7 +1086,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # with no other party named, an act within a country is directed at it: a people
         # protests to the state where it marches, a bridge blown up near Herat is Afghanistan's
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
-    if not recips and (speaker is not None or event in ("ACCUSE", "REQUEST", "REJECT", "THREATEN", "AGREE")):
+    if not recips and (speaker is not None or event in r.addressed):
         recips = _main_counterpart(ctx, actor_countries)
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     text = sent.text.strip()
