@@ -193,9 +193,10 @@ class Model:
         return self.sparse.shape[0]
 
     def logits(self, rows: list[np.ndarray], vecs: np.ndarray) -> np.ndarray:
-        out = np.empty((len(rows), len(TYPES)), dtype=np.float32)
-        for k, idx in enumerate(rows):
-            out[k] = self.sparse[idx].sum(axis=0)
+        if not rows:
+            return np.zeros((0, len(TYPES)), dtype=np.float32)
+        lens = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        out = np.add.reduceat(self.sparse[np.concatenate(rows)], np.r_[0, np.cumsum(lens)[:-1]], axis=0)
         if vecs.shape[1] == self.dense.shape[0] and vecs.shape[1]:
             out += vecs @ self.dense
         return out + self.bias
