@@ -161,18 +161,190 @@ def sample_gold(gold_dir: Path, actor_file: Path | None) -> dict:
     return scorer.score_events(scorer.load(gold_dir / "events.jsonl"), scorer.predicted_tuples(events))
 
 
+def crisis(folder: Path) -> dict:
+    """The whole pipeline on a crisis set (``docs.jsonl`` and ``gold/``), scored by the
+    shared scorer: event F1 end to end, with per-type counts."""
+    from eventwatch import export as export_stage
+    from eventwatch.store import Store
+
+    scorer = _scorer()
+    with tempfile.TemporaryDirectory() as tmp:
+        opts = Options(db=Path(tmp) / "ew.db", workers=1)
+        result = pipeline.run([folder / "docs.jsonl"], opts)
+        with Store(opts.db) as store:
+            export_stage.export(store, Path(tmp) / "out", "jsonl", result.doc_ids)
+        events = scorer.load(Path(tmp) / "out" / "events.jsonl")
+    return scorer.score_events(scorer.load(folder / "gold" / "events.jsonl"), scorer.predicted_tuples(events))
+
+
+def print_per_type(per_type: dict) -> None:
+    print("  per type               tp  fp  fn  precision recall")
+    for t, c in sorted(per_type.items()):
+        tp, fp, fn = c.get("tp", 0), c.get("fp", 0), c.get("fn", 0)
+        print(f"    {t:10} {tp:10d} {fp:3d} {fn:3d}  {tp / (tp + fp) if tp + fp else 0:9.2f} {tp / (tp + fn) if tp + fn else 0:6.2f}")
+
+
+# --- k-fold cross-validation on the training sentences ------------------------------------
+
+def _train_script():
+    spec = importlib.util.spec_from_file_location("train_events", ROOT / "scripts" / "train_events.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _accepted(e: dict) -> set[str]:
+    """The types a labelled event may be coded as: its own, and what the ontology file
+    makes of it when it is promised, planned or negated ("will send aid" is an offer)."""
+    r = rules()
+    out = {e["type"]}
+    aux = set(e.get("aux") or [])
+    if aux & {"future", "hypothetical"} and e["type"] in r.future_as:
+        out.add(r.future_as[e["type"]][0])
+    if "negation" in aux and e["type"] in r.negated_as:
+        out.add(r.negated_as[e["type"]][0])
+    return out
+
+
+def evaluate_training(sentences, events: list[list]) -> dict:
+    """Type recall over labelled events, extra types per sentence, events coded in
+    sentences that hold none, and actor/recipient country accuracy, on sentences the
+    typer never saw."""
+    n_events = found = extra = neg = neg_hit = 0
+    actor_ok = actor_n = recip_ok = recip_n = 0
+    per_type: dict[str, Counter] = defaultdict(Counter)
+    misses, extras = [], []
+    for s, evs in zip(sentences, events):
+        gold_types = {e["type"] for e in s.events}
+        accept = {e["type"]: _accepted(e) for e in s.events}
+        got_types = {e.event for e in evs}
+        summary = "; ".join(f"{e.event} {'+'.join(sorted(countries(e.actor))) or '-'}>"
+                            f"{'+'.join(sorted(countries(e.recipient))) or '-'} [{e.trigger}]" for e in evs) or "nothing"
+        if not s.events:
+            neg += 1
+            neg_hit += bool(evs)
+        for t in sorted(gold_types):
+            n_events += 1
+            per_type[t]["n"] += 1
+            if accept[t] & got_types:
+                found += 1
+                per_type[t]["found"] += 1
+            else:
+                misses.append(f"{t:9} {s.text[:150]}\n          got: {summary}")
+        for t in sorted(got_types - set().union(gold_types, *accept.values())):
+            extra += 1
+            per_type[t]["extra"] += 1
+            extras.append(f"{t:9} (gold {'+'.join(sorted(gold_types)) or '-'}) {s.text[:150]}\n          got: {summary}")
+        for g in s.events:
+            got = [e for e in evs if e.event in accept[g["type"]]]
+            if not got:
+                continue
+            pa = set().union(*(countries(e.actor) for e in got))
+            pr = set().union(*(countries(e.recipient) for e in got))
+            both = pa | pr if g["type"] in SYMMETRIC or len(g.get("actor") or []) > 1 else None
+            ga = {a.get("country") for a in g.get("actor") or []} - {None}
+            gr = {a.get("country") for a in g.get("recipient") or []} - {None}
+            if ga:
+                actor_n += 1
+                actor_ok += ga <= (both or pa)
+            if gr:
+                recip_n += 1
+                recip_ok += gr <= (both or pr)
+    return dict(n=len(sentences), events=n_events, recall=found / n_events if n_events else 0.0,
+                extra=extra / len(sentences) if sentences else 0.0, negatives=neg,
+                negative_hit=neg_hit / neg if neg else 0.0, actor=actor_ok / actor_n if actor_n else 0.0,
+                recipient=recip_ok / recip_n if recip_n else 0.0, per_type=per_type, misses=misses, extras=extras)
+
+
+def cross_validate(data: Path, settings: list[tuple[float, float]], errors: int = 0) -> None:
+    """Train the typer k times, each time without one fold of the training sentences, and
+    code that fold through the real pipeline: rules alone, then rules with the typer at
+    each (add, veto) setting. Nothing here saw the sentences it is scored on."""
+    import tomllib
+
+    import numpy as np
+
+    from eventwatch.events import coder, typer
+
+    train = _train_script()
+    cfg = tomllib.loads((ROOT / "data" / "training" / "typer.toml").read_text("utf-8"))["typer"]
+    sentences, built, rows, vecs, labels, sent, sent_fold = train.prepare(data, cfg)
+    folds = np.array([s.group % cfg["folds"] for s in sentences])
+    models = []
+    for f in range(cfg["folds"]):
+        ids = np.flatnonzero(sent_fold != f)
+        models.append(typer.fit([rows[i] for i in ids], vecs[ids], labels[ids], bits=cfg["bits"], epochs=cfg["epochs"],
+                                lr=cfg["lr"], l2=cfg["l2"], seed=cfg["seed"], class_weight_none=cfg["class_weight_none"]))
+    # word level: how well the typer alone separates event words from the rest
+    logits = np.zeros((len(rows), len(typer.TYPES)), dtype=np.float32)
+    for f, m in enumerate(models):
+        ids = np.flatnonzero(sent_fold == f)
+        logits[ids] = m.logits([rows[i] for i in ids], vecs[ids])
+    pred = logits.argmax(axis=1)
+    pos = labels > 0
+    print(f"training sentences: {len(sentences)} ({sum(1 for s in sentences if not s.events)} without an event), "
+          f"{int(pos.sum())} labelled events, {cfg['folds']}-fold")
+    tp = int(((pred == labels) & pos).sum())
+    print(f"  typer alone, per word: precision {tp / max(1, int((pred > 0).sum())):.3f} "
+          f"recall {tp / max(1, int(pos.sum())):.3f}")
+    r = rules()
+    keep = (r.learned_add, r.learned_veto, r.learned_override)
+    runs = [("rules alone", None, None, None)] + [(f"rules + typer add {a} veto {v} override {o}", a, v, o)
+                                                  for a, v, o in settings]
+    for label, add, veto, override in runs:
+        events: list[list] = [[] for _ in sentences]
+        for f, m in enumerate(models):
+            ids = np.flatnonzero(folds == f)
+            typer.use(m, disabled=add is None)
+            if add is not None:
+                r.learned_add, r.learned_veto, r.learned_override = add, veto, override
+            rows_f = [{"text": sentences[i].text, "id": sentences[i].source} for i in ids]
+            coded, _ = code_sentences(rows_f, Options(workers=1))
+            for i, evs in zip(ids, coded):
+                events[i] = evs
+        typer.use(None)
+        r.learned_add, r.learned_veto, r.learned_override = keep
+        res = evaluate_training(sentences, events)
+        print(f"{label}:")
+        print(f"  type recall {res['recall']:.3f}  extra types/sentence {res['extra']:.3f}  "
+              f"sentences without an event coded with one {res['negative_hit']:.3f}  "
+              f"actor country {res['actor']:.3f}  recipient country {res['recipient']:.3f}")
+        print("    " + "  ".join(f"{t} {c['found']}/{c['n']}+{c['extra']}" for t, c in sorted(res["per_type"].items())))
+        if errors and add is not None:
+            for title, items in (("misses", res["misses"]), ("extras", res["extras"])):
+                print(f"  {title} ({len(items)}):")
+                for line in items[:errors]:
+                    print("    " + line)
+
+
+def rules():
+    from eventwatch.events import rules as _rules
+
+    return _rules()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", nargs="?", default=str(SHARED / "data" / "events-dev"))
     ap.add_argument("--gold", default=str(SHARED / "gold"), help="sample gold directory")
     ap.add_argument("--errors", type=int, default=0, help="list up to N misses, extras and wrong countries")
     ap.add_argument("--no-sample", action="store_true", help="skip the sample-gold run")
+    ap.add_argument("--cv", nargs="?", const=str(ROOT / "data" / "training" / "events"), metavar="TRAINING_DIR",
+                    help="k-fold cross-validation of the typer on the training sentences, then exit")
+    ap.add_argument("--crisis", metavar="DIR", help="also run a crisis set (docs.jsonl + gold/) end to end")
+    ap.add_argument("--floor-crisis", type=float, help="exit 1 if the crisis set's event F1 is below")
+    ap.add_argument("--settings", default="0.5:0.9:0.7",
+                    help="with --cv: add:veto:override settings to compare, comma-separated")
     ap.add_argument("--floor-f1", type=float, help="exit 1 if sample-gold event F1 (with the actor file) is below")
     ap.add_argument("--floor-recall", type=float, help="exit 1 if events-dev type recall is below")
     ap.add_argument("--floor-extra", type=float, help="exit 1 if extra types per sentence is above")
     ap.add_argument("--floor-actor", type=float, help="exit 1 if actor country accuracy is below")
     args = ap.parse_args(argv)
 
+    if args.cv:
+        settings = [tuple(float(x) for x in trio.split(":")) for trio in args.settings.split(",")]
+        cross_validate(Path(args.cv), settings, args.errors)
+        return 0
     rows = load_rows(Path(args.data))
     events, seconds = code_sentences(rows, Options(workers=1))
     r = evaluate(rows, events)
@@ -192,6 +364,14 @@ def main(argv: list[str] | None = None) -> int:
                 print("  " + line)
 
     failed = []
+    if args.crisis:
+        c = crisis(Path(args.crisis))
+        print(f"crisis {Path(args.crisis).name}: P {c['precision']:.3f} R {c['recall']:.3f} F1 {c['f1']:.3f} "
+              f"(tp {c['tp']} fp {c['fp']} fn {c['fn']})  sector {c['sector_accuracy']}  "
+              f"dates {c['dates']} invented {c['invented_dates']}")
+        print_per_type(c["per_type"])
+        if args.floor_crisis is not None and c["f1"] < args.floor_crisis:
+            failed.append(f"crisis event F1 {c['f1']:.3f} < {args.floor_crisis}")
     if not args.no_sample:
         actor_file = EXAMPLE.with_name(EXAMPLE.name + ".actors.toml")
         for label, af in (("with actor file", actor_file), ("starter actors only", None)):
