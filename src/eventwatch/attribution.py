@@ -50,6 +50,7 @@ class Rules:
     naming: frozenset[str]
     object_preps: frozenset[str]
     according: tuple[tuple[str, ...], ...]
+    relay_only: frozenset[tuple[str, ...]]
     nouns: frozenset[str]
     line_max_words: int
     not_speakers: frozenset[str]
@@ -58,6 +59,7 @@ class Rules:
     media_nouns: frozenset[str]
     relay_verbs: frozenset[str]
     min_words: int
+    min_words_inline: int
     direct_share: float
 
     @property
@@ -82,7 +84,8 @@ def rules() -> Rules:
         objective=low(cues["object"]),
         naming=low(cues["naming"]),
         object_preps=low(cues["object_preps"]),
-        according=tuple(tuple(p.lower().split()) for p in cues["according"]),
+        according=tuple(tuple(p.lower().split()) for p in cues["according"] + cues["according_media"]),
+        relay_only=frozenset(tuple(p.lower().split()) for p in cues["according_media"]),
         nouns=low(cues["nouns"]),
         line_max_words=int(raw["speaker_lines"]["max_words"]),
         not_speakers=low(raw["speaker_lines"]["not_speakers"]),
@@ -91,6 +94,7 @@ def rules() -> Rules:
         media_nouns=low(relay["nouns"]),
         relay_verbs=low(relay["verbs"]),
         min_words=int(quotes["min_words_unattributed"]),
+        min_words_inline=int(quotes["min_words_inline"]),
         direct_share=float(quotes["direct_share"]),
     )
 
@@ -167,6 +171,8 @@ def scan_quotations(text: str) -> list[tuple[int, int]]:
             if marks and _reopens(marks[0], carried, text, start, end):
                 stack.append(carried)
                 marks = marks[1:]
+            elif marks and not marks[0].opens:
+                stack.append(carried)  # the closing mark came a paragraph late: “A.\n\nB,” he said.
             else:
                 spans.append((carried.pos + carried.length, last_end))
         carried = None
@@ -177,12 +183,22 @@ def scan_quotations(text: str) -> list[tuple[int, int]]:
                 opened = stack.pop()
                 if not stack:
                     spans.append((opened.pos + opened.length, mark.pos))
-        if stack:
+        if stack and _may_continue(stack[0], text, start):
             carried = stack[0]
+        elif stack:
+            spans.append((stack[0].pos + stack[0].length, end))
         last_end = end
     if carried is not None:
         spans.append((carried.pos + carried.length, last_end))
     return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _may_continue(mark: _Mark, text: str, line_start: int) -> bool:
+    """Only a quotation that stands as an utterance (it opens its paragraph or a sentence,
+    or follows a colon, comma or dash) runs on into the next paragraph; a phrase quoted inside a
+    sentence whose closing mark is missing ("were made “without evidence.") ends with it."""
+    before = text[line_start:mark.pos].rstrip()
+    return not before or before[-1] in ":,;—–-(.!?" + _MARK_CHARS
 
 
 def _reopens(mark: _Mark, carried: _Mark, text: str, start: int, end: int) -> bool:
@@ -451,7 +467,27 @@ def _verb_cue(verb, text: str, r: Rules) -> _Cue | None:
     if lemma in r.relay_verbs and _is_medium(doc, *speaker, r):
         cue.relay = [_medium_name(doc, *speaker, r)]
         cue.speaker = None
+    else:
+        told = _told_medium(verb, r)
+        if told:
+            cue.relay = [told]
     return cue
+
+
+def _told_medium(verb, r: Rules) -> str | None:
+    """ "an official told AFP", "said in an interview with Reuters": the medium the speaker
+    spoke to relays the statement; the speaker stays the speaker."""
+    doc = verb.doc
+    for child in verb.children:
+        objs = [child] if child.dep_ in ("dobj", "dative") else [
+            c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in ("to", "with") else []
+        for obj in objs:
+            inner = [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "with"]
+            for tok in [obj, *(p for i in inner for p in i.children if p.dep_ == "pobj")]:
+                start, end = _np_range(tok)
+                if end > start and _is_medium(doc, start, end, r):
+                    return _medium_name(doc, start, end, r)
+    return None
 
 
 def _passive_content(verb) -> tuple[int, int] | None:
@@ -491,6 +527,8 @@ def _according_cue(doc, i: int, n: int, r: Rules) -> _Cue | None:
     if _is_medium(doc, start, end, r):
         cue.relay = [_medium_name(doc, start, end, r)]
         cue.speaker = None
+    elif tuple(t.lower_ for t in doc[i:i + n]) in r.relay_only:
+        return None  # "as per the agreement" attributes nothing; "as per PTI" relays
     elif name_range is not None:
         cue.speaker = name_range
     return cue
@@ -573,7 +611,15 @@ def _speaker_lines(doc, text: str, r: Rules) -> Iterator[tuple[_Cue, bool]]:
         content = _trim(text, colon + 1, end)
         if name is None or content[1] <= content[0] or not _is_speaker_name(name, r):
             continue
+        if _title_case(text[content[0]:content[1]]) and text[content[0]] not in _MARK_CHARS + "‘’":
+            continue  # a headline ("Stealth Over Health: Clinton Was Headed to ER") quotes no one unless it quotes
         yield _Cue(doc[name.end] if name.end < len(doc) else name[-1], ":", "speech", (name.start, name.end), content), quoted
+
+
+def _title_case(line: str) -> bool:
+    """Headline style: most longer words capitalised."""
+    words = [w for w in _WORD.findall(line) if len(w) > 3 and w.isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _is_speaker_name(name, r: Rules) -> bool:
@@ -707,13 +753,20 @@ def _starts_sentence(k: int, idx: _Index) -> bool:
     return len(idx.text[sent.start_char:qs].strip()) <= 2
 
 
-def _share(quote: tuple[int, int], content: tuple[int, int], text: str) -> float:
-    """How much of the cue's content the quotation covers, ignoring "that" and marks."""
-    lead = text[content[0]:quote[0]].strip(" \n\"“”'‘’").lower()
-    if lead in ("that", ""):
+def _share(quote: tuple[int, int], content: tuple[int, int], text: str, cue_at: int = -1) -> float:
+    """How much of the cue's content the quotation covers, ignoring a leading "that" and
+    marks. For a cue after the quotation, a content that starts before the quotation and
+    ends inside it is a misparse, not a wider statement ("X said, “...,” said the ministry")."""
+    if content[0] < quote[0] < content[1] < quote[1] <= cue_at:
         return 1.0
-    words = _words(text[content[0]:content[1]])
-    inner = _words(text[max(quote[0], content[0]):min(quote[1], content[1])])
+    start = content[0]
+    lead = text[start:quote[0]].strip(" \n\"“”'‘’").lower()
+    if lead in ("that", ""):
+        start = max(start, quote[0])
+        if _words(text[quote[1]:content[1]]) <= 3:
+            return 1.0  # the parse often runs a clause a few words past its quotation
+    words = _words(text[start:content[1]])
+    inner = _words(text[max(quote[0], start):min(quote[1], content[1])])
     return inner / words if words else 0.0
 
 
@@ -750,7 +803,7 @@ def _direct_quotes(idx: _Index, cues: list[_Cue], r: Rules) -> tuple[list[_Found
         cue = _link_cue(k, cues, cue_sents, idx)
         if cue is None:
             pending.append(k)
-        elif not (cue.content and _overlap(cue.content, span) and _share(span, cue.content, idx.text) < r.direct_share):
+        elif not (cue.content and _overlap(cue.content, span) and _share(span, cue.content, idx.text, cue.token.idx) < r.direct_share):
             cue.used = True
             found.append(_found(span, True, cue, idx))
     return found, pending
@@ -791,7 +844,26 @@ def _attach_unlinked(idx: _Index, pending: list[int], found: list[_Found], cues:
             bisect.insort(found, _found(span, True, None, idx, speaker=byline), key=_start)
         elif _starts_sentence(k, idx) and _words(idx.text[span[0]:span[1]]) >= r.min_words:
             bisect.insort(found, _adjoining(span, idx, found, cues, cue_sents), key=_start)
+        elif _words(idx.text[span[0]:span[1]]) >= r.min_words_inline:
+            inline = _same_sentence_speaker(span, idx, found)
+            if inline is not None:
+                bisect.insort(found, inline, key=_start)
     return found
+
+
+def _same_sentence_speaker(span: tuple[int, int], idx: _Index, found: list[_Found]) -> _Found | None:
+    """A long quotation inside a sentence whose statement it does not belong to by the parse
+    ("A statement ... expressed concern and termed the measures “unjust, ...”") is said by
+    the speaker of that sentence's statement before it."""
+    sent = idx.sent_of(span[0])
+    before = [f for f in found if f.cue is not None and f.speaker is not None and f.cue.kind == "speech"
+              and idx.sent_of(f.cue.token.idx) == sent and f.cue.token.idx < span[0] and not _overlap(f.span, span)]
+    if not before:
+        return None
+    source = before[-1]
+    quote = _found(span, True, source.cue, idx, speaker=source.speaker)
+    quote.relay = list(source.relay)
+    return quote
 
 
 def _adjoining(span: tuple[int, int], idx: _Index, found: list[_Found], cues: list[_Cue], cue_sents: list[int]) -> _Found:
