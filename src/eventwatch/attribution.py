@@ -58,6 +58,7 @@ class Rules:
     media_names: frozenset[str]
     media_nouns: frozenset[str]
     relay_verbs: frozenset[str]
+    statements: frozenset[str]
     min_words: int
     min_words_inline: int
     direct_share: float
@@ -93,6 +94,7 @@ def rules() -> Rules:
         media_names=low(relay["names"]),
         media_nouns=low(relay["nouns"]),
         relay_verbs=low(relay["verbs"]),
+        statements=low(raw["speakers"]["statements"]),
         min_words=int(quotes["min_words_unattributed"]),
         min_words_inline=int(quotes["min_words_inline"]),
         direct_share=float(quotes["direct_share"]),
@@ -279,11 +281,19 @@ def _subject(verb):
                     return pobj
         subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subject is not None:
-            return tok.head if tok.dep_ == "relcl" and subject.tag_ in ("WP", "WDT") else subject
+            return tok.head if tok.dep_ == "relcl" and subject.tag_ in ("WP", "WDT") else _opening_misparse(subject, tok)
         if tok.dep_ not in _INHERIT_SUBJECT or tok.head is tok:
             return None
         tok = _coordinated_head(tok)
     return None
+
+
+def _opening_misparse(subject, verb):
+    """ "Praising Modi and Munir, Trump said": the parser often takes the opening phrase's
+    object as subject and the real subject, just before the verb, as its apposition."""
+    last = next((c for c in subject.rights if c.dep_ == "appos" and c.right_edge.i + 1 == verb.i), None)
+    opening = any(c.dep_ == "advcl" and c.i < subject.i for c in verb.children)
+    return last if last is not None and opening else subject
 
 
 def _coordinated_head(tok):
@@ -485,7 +495,8 @@ def _told_medium(verb, r: Rules) -> str | None:
             inner = [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "with"]
             for tok in [obj, *(p for i in inner for p in i.children if p.dep_ == "pobj")]:
                 start, end = _np_range(tok)
-                if end > start and _is_medium(doc, start, end, r):
+                named = any(t.pos_ == "PROPN" or t.lower_ in r.media_names for t in doc[start:end])
+                if end > start and named and _is_medium(doc, start, end, r):  # "told AFP", not "told the media"
                     return _medium_name(doc, start, end, r)
     return None
 
@@ -903,12 +914,33 @@ def _spread_relays(found: list[_Found], idx: _Index) -> list[_Found]:
     return [f for f in found if id(f) not in dropped]
 
 
+def speaker_kind(doc, start: int, end: int, r: Rules | None = None) -> str:
+    """How the words ``doc[start:end]`` name a speaker: "pronoun", "statement" (a document:
+    its issuer speaks), "named" (a person's name), "institution" (a named body or a state),
+    else "title" ("the minister", "officials")."""
+    r = r or rules()
+    span = doc[start:end]
+    head = span.root
+    if head.pos_ == "PRON" or len(span) == 1 and span[0].pos_ == "PRON":
+        return "pronoun"
+    last = next((t for t in reversed(span) if not t.is_punct), head)
+    if any(t.lemma_.lower() in r.statements or t.lower_ in r.statements for t in (head, last)):
+        return "statement"  # "a statement", "A Directorate General of Foreign Trade notification"
+    if any(t.ent_type_ == "PERSON" for t in span):
+        return "named"
+    if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or head.pos_ == "PROPN":
+        return "institution"
+    return "title"
+
+
 def _quote(doc_id: str, doc, text: str, f: _Found) -> Quote:
     start, end = f.span
     speaker_span = None
+    kind = None
     if f.speaker is not None:
         s, e = _char_range(doc, *f.speaker)
         speaker_span = Span(s, e, text[s:e])
+        kind = speaker_kind(doc, *f.speaker)
     return Quote(
         doc=doc_id,
         start=start,
@@ -919,6 +951,7 @@ def _quote(doc_id: str, doc, text: str, f: _Found) -> Quote:
         cue=f.cue.text if f.cue else None,
         relay=f.relay,
         claim=f.cue.claim if f.cue else False,
+        speaker_from=kind,
     )
 
 
