@@ -766,10 +766,10 @@ def describe(head, reg: Registry, mid: int) -> Mention:
         m.role = m.role or _role_text(role, inst)
         m.kind = "title" if role.person else "group"
         if role.person and not _covers(doc, reg, head) and head.lower_ not in reg._role_of:
-            # the title only qualifies the head: "the Prime Minister's Office" is a body,
-            # "terrorist acts" no one
-            m.kind = "group" if head.pos_ == "PROPN" else "thing"
-            m.role = None if head.pos_ != "PROPN" else role.role
+            # the title only qualifies the head: "the Prime Minister's Office" is a body and
+            # "a refugee camp" its people, but neither is a person a pronoun or title can mean
+            m.kind = "group"
+            m.role = role.role if head.pos_ == "PROPN" else None
         m.text, m.start, m.end = text, start, end
     elif role is not None and not m.actor and m.kind == "group":
         m.sector, m.role = role.sector, _role_text(role, inst)  # "the State Border Committee": COP by its words
@@ -1283,6 +1283,8 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
                 body = next((x for x in ordered if sp.start <= x.start and x.end <= sp.end and x.kind == "group"), None)
                 mid = body.id if body is not None else mid
         q.speaker_mention = mid
+        if kind == "title" and m is not None and m.kind == "group":
+            q.speaker_from = "institution"  # "the ministry", "the army": a body, by a common noun
         if mid is not None:
             history.append((at, mid))
         if len(by_id) != len(mentions):  # an issuer or a body met for the first time
