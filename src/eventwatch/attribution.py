@@ -622,8 +622,9 @@ def _speaker_lines(doc, text: str, r: Rules) -> Iterator[tuple[_Cue, bool]]:
         content = _trim(text, colon + 1, end)
         if name is None or content[1] <= content[0] or not _is_speaker_name(name, r):
             continue
-        if _title_case(text[content[0]:content[1]]) and text[content[0]] not in _MARK_CHARS + "‘’":
-            continue  # a headline ("Stealth Over Health: Clinton Was Headed to ER") quotes no one unless it quotes
+        if _title_case(text[content[0]:content[1]]) and text[content[0]] not in _MARK_CHARS + "‘’" and not all(
+                t.ent_type_ in ("PERSON", "ORG") for t in name if not t.is_punct):
+            continue  # a headline ("Stealth Over Health: Clinton Was Headed to ER") quotes no one unless it quotes or names someone
         yield _Cue(doc[name.end] if name.end < len(doc) else name[-1], ":", "speech", (name.start, name.end), content), quoted
 
 
@@ -768,8 +769,8 @@ def _share(quote: tuple[int, int], content: tuple[int, int], text: str, cue_at: 
     """How much of the cue's content the quotation covers, ignoring a leading "that" and
     marks. For a cue after the quotation, a content that starts before the quotation and
     ends inside it is a misparse, not a wider statement ("X said, “...,” said the ministry")."""
-    if content[0] < quote[0] < content[1] < quote[1] <= cue_at:
-        return 1.0
+    if content[0] < quote[0] < content[1] < quote[1] <= cue_at or content[0] <= cue_at < content[1]:
+        return 1.0  # or the cue interrupts its own content: “My hope,” he said, “is that ...”
     start = content[0]
     lead = text[start:quote[0]].strip(" \n\"“”'‘’").lower()
     if lead in ("that", ""):
