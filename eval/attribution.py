@@ -284,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="print this many misses, false positives and wrong speakers")
     ap.add_argument("--by-cue", action="store_true", help="print matched and unmatched predictions per cue word")
     ap.add_argument("--crisis", type=Path, default=None, help="also score the quotes of a crisis set through the pipeline")
+    ap.add_argument("--floor-crisis-speaker", type=float, default=None,
+                    help="exit 1 if the crisis set's share of quotes with the right speaker is below")
     args = ap.parse_args(argv)
     path = args.data_dir / "polnear-dev.jsonl"
     if not path.exists():
@@ -298,13 +300,14 @@ def main(argv: list[str] | None = None) -> int:
         t.docs += 1
     t.seconds = time.perf_counter() - start
     content_f1, speaker = report(t, args.errors, args.by_cue)
-    if args.crisis is not None:
-        crisis(args.crisis, args.errors)
+    crisis_speaker = crisis(args.crisis, args.errors) if args.crisis is not None else None
     failed = []
     if args.floor_content is not None and content_f1 < args.floor_content:
         failed.append(f"content F1 {content_f1:.3f} < {args.floor_content}")
     if args.floor_speaker is not None and speaker < args.floor_speaker:
         failed.append(f"speaker accuracy {speaker:.3f} < {args.floor_speaker}")
+    if args.floor_crisis_speaker is not None and (crisis_speaker or 0.0) < args.floor_crisis_speaker:
+        failed.append(f"crisis speakers {crisis_speaker or 0.0:.3f} < {args.floor_crisis_speaker}")
     for line in failed:
         print("FAIL: " + line, file=sys.stderr)
     return 1 if failed else 0

@@ -33,6 +33,14 @@ ARTICLES = {
         "Lima, May 5. Peru's Foreign Ministry summoned the ambassador of a neighbouring state on Friday.\n\n"
         "In a statement, the ministry said it was “deeply concerned about the repeated incursions of armed groups”."
     ),
+    "spokesman": (
+        "Accra, July 2. A spokesman for the Ghana Armed Forces said the soldiers “acted within the rules "
+        "of engagement at all times”."
+    ),
+    "cut": (
+        "Harare, May 9. The two commanders spoke by telephone on Friday.\n\n"
+        "“Both sides agreed to keep the hotline open and to meet again next week,” the Zimbabwe National Army"
+    ),
     "it-unresolved": (
         "It is raining in the capital.\n\n"
         "“Nothing has changed on the ground since the talks of last month began,” it said."
@@ -96,6 +104,17 @@ def test_the_ministry_is_the_ministry_named_before(quotes):
     assert q["speaker"]["name"] == "Foreign Ministry"
     assert q["speaker"]["country"] == "PER"
     assert q["speaker_from"] == "institution"
+
+
+def test_an_unnamed_official_speaks_for_the_body_named(quotes):
+    q = holding(quotes["spokesman"], "rules of engagement")
+    assert q["speaker"]["name"] == "Ghana Armed Forces" and q["speaker"]["country"] == "GHA"
+    assert q["speaker_from"] == "title"
+
+
+def test_a_page_cut_before_the_verb_still_names_the_speaker(quotes):
+    q = holding(quotes["cut"], "keep the hotline open")
+    assert q["speaker"]["name"] == "Zimbabwe National Army"
 
 
 def test_words_that_name_nobody_give_no_speaker(quotes):

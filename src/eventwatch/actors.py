@@ -1274,22 +1274,56 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
                 mid = recent[0] if recent else None
         else:
             mid = m.id if m is not None else None
-            if kind == "title" and m is not None and m.kind == "title" and _root(m, by_id) is m:
+            if kind == "title" and m is not None and m.kind == "title" and _root(m, by_id) is m and not m.actor:
                 mid = next((x for x in recent if _is_person(by_id[x], by_id)
-                            and _role_fits(reg.canonical_role(m.role), reg.canonical_role(_root(by_id[x], by_id).role))), mid)
+                            and _role_fits(reg.canonical_role(m.role), reg.canonical_role(_root(by_id[x], by_id).role))), None)
+                if mid is None:
+                    mid = _office_of(doc, m, mentions, reg) or m.id
             elif m is not None and m.kind == "group" and not m.actor:
                 mid = _same_body(doc, m, ordered, in_quote) or mid
             elif m is not None and m.kind == "place" and len(sp.text) > len(m.text) + 3 and kind == "institution":
                 body = next((x for x in ordered if sp.start <= x.start and x.end <= sp.end and x.kind == "group"), None)
+                if body is None:  # "the Indian Army": a body of the state, not the state
+                    span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+                    made = describe(span.root, reg, len(mentions)) if span is not None else None
+                    if made is not None and made.kind == "group":
+                        made.sentence = at
+                        mentions.append(made)
+                        body = made
                 mid = body.id if body is not None else mid
         q.speaker_mention = mid
-        if kind == "title" and m is not None and m.kind == "group":
+        if kind == "title" and m is not None and m.kind == "group" and m.end - m.start >= sp.end - sp.start - 4:
             q.speaker_from = "institution"  # "the ministry", "the army": a body, by a common noun
         if mid is not None:
             history.append((at, mid))
         if len(by_id) != len(mentions):  # an issuer or a body met for the first time
             by_id = {x.id: x for x in mentions}
             ordered = sorted(mentions, key=lambda x: x.start)
+
+
+def _office_of(doc, m: Mention, mentions: list[Mention], reg: Registry) -> int | None:
+    """An official the text never names speaks for the body the title names: "a Foreign
+    Ministry spokesperson", "a spokesman for the army" (persons when named, otherwise the
+    organisation, as event data codes them)."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return None
+    head = span.root
+    lo, hi = head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+            hi = max(hi, child.right_edge.idx + len(child.right_edge.text))
+    bodies = [x for x in mentions if lo <= x.start and x.end <= hi and x.id != m.id and x.kind == "group"
+              and x.sector in STATE_SECTORS | {"PTY", "IGO", "NGO", None} and x.label in ("ORG", "")]
+    if bodies:
+        return max(bodies, key=lambda x: x.end - x.start).id
+    tok = next((c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+    if tok is not None:  # "a Foreign Ministry spokesperson" with no mention of the ministry yet
+        body = describe(tok, reg, len(mentions))
+        if body.kind == "group":
+            mentions.append(body)
+            return body.id
+    return None
 
 
 def _issuer(doc, sp, mentions: list[Mention], reg: Registry) -> int | None:

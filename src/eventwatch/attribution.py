@@ -485,14 +485,14 @@ def _verb_cue(verb, text: str, r: Rules) -> _Cue | None:
 
 
 def _told_medium(verb, r: Rules) -> str | None:
-    """ "an official told AFP", "said in an interview with Reuters": the medium the speaker
-    spoke to relays the statement; the speaker stays the speaker."""
+    """ "an official told AFP", "said in an interview with Reuters", "wrote in The Guardian":
+    the medium the speaker spoke to relays the statement; the speaker stays the speaker."""
     doc = verb.doc
     for child in verb.children:
         objs = [child] if child.dep_ in ("dobj", "dative") else [
-            c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in ("to", "with") else []
+            c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in ("to", "with", "in", "on") else []
         for obj in objs:
-            inner = [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "with"]
+            inner = [c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("with", "to", "on", "in")]
             for tok in [obj, *(p for i in inner for p in i.children if p.dep_ == "pobj")]:
                 start, end = _np_range(tok)
                 named = any(t.pos_ == "PROPN" or t.lower_ in r.media_names for t in doc[start:end])
@@ -755,6 +755,21 @@ def _byline(k: int, idx: _Index, r: Rules) -> tuple[int, int] | None:
     return (tok_i, end) if end > tok_i else None
 
 
+def _cut_cue(k: int, idx: _Index) -> tuple[int, int] | None:
+    """ "“...,” the Indian Army" and then nothing: a page cut off before the verb of its last
+    attribution still names the speaker after the quotation's comma."""
+    text, doc = idx.text, idx.doc
+    qe = idx.spans[k][1]
+    rest = text[qe:].lstrip(_MARK_CHARS + " ")
+    if not rest.startswith(",") or "\n" in rest.strip() or len(rest.split()) > 6:
+        return None
+    span = doc.char_span(len(text) - len(rest) + 1, len(text.rstrip()), alignment_mode="expand")
+    if span is None or not any(t.pos_ in ("PROPN", "NOUN") for t in span) or any(t.pos_ in ("VERB", "AUX") for t in span):
+        return None
+    start, end = _strip_punct(doc, span.start, span.end)
+    return (start, end) if end > start else None
+
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -851,7 +866,7 @@ def _attach_unlinked(idx: _Index, pending: list[int], found: list[_Found], cues:
     cue_sents = [idx.sent_of(c.token.idx) for c in cues]
     for k in pending:
         span = idx.spans[k]
-        byline = _byline(k, idx, r)
+        byline = _byline(k, idx, r) or _cut_cue(k, idx)
         if byline is not None:
             bisect.insort(found, _found(span, True, None, idx, speaker=byline), key=_start)
         elif _starts_sentence(k, idx) and _words(idx.text[span[0]:span[1]]) >= r.min_words:

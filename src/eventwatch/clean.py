@@ -32,7 +32,8 @@ _MONTH_FORMS = {**MONTHS, **{m[:3]: i for m, i in MONTHS.items()}, "sept": 9}
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’»]$")
 _WORD = re.compile(r"[^\W\d_]+")
 # A sentence ends inside the line: a lower-case word, a stop, a space, a capital.
-_SENTENCE_INSIDE = re.compile(r"\b[a-z]{2,}[.!?][\"'”’]?\s+[\"“]?[A-Z]")
+# Or a quotation closes on a comma inside it: "“..., ” the army" (an attribution, cut off).
+_SENTENCE_INSIDE = re.compile(r"\b[a-z]{2,}[.!?][\"'”’]?\s+[\"“]?[A-Z]|[a-z],[\"”]\s+\w")
 SHORT_TEXT_WORDS = 40
 
 

@@ -177,7 +177,7 @@ def _speaker_entity(q, a: Analysis, ent) -> dict | None:
     else:
         m = best_mention(a.mentions, q.speaker_span.start, q.speaker_span.end)
         x = dict(ent(m.id)) if m is not None else {"name": q.speaker_span.text, "country": None, "sector": None, "role": None}
-    name = (x.get("name") or "").strip().rstrip(".,;:")
+    name = (x.get("name") or "").strip(" ,.;:\"“”‘’'«»")
     if name.lower().startswith(_DETERMINERS) and " " in name:
         name = name.split(" ", 1)[1]
     x["name"] = name
