@@ -472,7 +472,8 @@ def _titled_names(doc, reg: Registry) -> list[tuple[int, int]]:
         if j < len(doc) and doc[j].text in ("-", "–") and not doc[j - 1].whitespace_:
             continue  # "Director General of Inter-Services ...": the title goes on past the hyphen
         run: list[int] = []
-        while j < len(doc) and len(run) < 8 and (doc[j].pos_ == "PROPN" or doc[j].lower_ in ("of", "the")):
+        while j < len(doc) and len(run) < 8 and (doc[j].pos_ == "PROPN" or doc[j].lower_ in ("of", "the")) \
+                and doc[j].text not in ("-", "–"):  # "Inter-Services ...": a hyphenated body, not a name
             run.append(j)
             j += 1
         name: list[int] = []
@@ -493,6 +494,8 @@ def mark_people(doc, reg: Registry) -> None:
 
     people: list[tuple[int, int]] = []
     for e in doc.ents:
+        if e.label_ == "PERSON" and e.start >= 2 and doc[e.start - 1].text in ("-", "–") and not doc[e.start - 2].whitespace_:
+            continue  # "Inter-Services Public Relations": the rest of a hyphenated name, not a person
         if e.label_ == "PERSON" and any(_name_word(t, reg) for t in e):
             hit = reg.by_alias.get(e.text)
             if hit is None or hit.kind == "person":
@@ -1196,12 +1199,22 @@ def _is_person(m: Mention | None, by_id: dict[int, Mention]) -> bool:
     return r.kind == "name" and r.label == "PERSON" or r.kind == "title" and r.sector not in (None, "REB")
 
 
-def _is_body(m: Mention | None, by_id: dict[int, Mention]) -> bool:
-    """An institution or a state that can issue a statement: not a person, not a thing."""
+def _is_body(m: Mention | None, by_id: dict[int, Mention], doc=None, reg: Registry | None = None) -> bool:
+    """An institution or a state that can issue a statement: not a person, not a thing. A
+    phrase the parser calls a body only by a modifier ("its military action") is none."""
     if m is None:
         return False
     r = _root(m, by_id)
-    return r.kind in ("group", "place") and (r.label in ("ORG", "GPE", "NORP", "") and (r.sector or r.actor or r.label == "ORG"))
+    if r.kind not in ("group", "place") or r.label not in ("ORG", "GPE", "NORP", ""):
+        return False
+    if r.label or r.actor:
+        return True
+    if not r.sector:
+        return False
+    if doc is None or reg is None:
+        return True
+    span = doc.char_span(r.start, r.end, alignment_mode="expand")
+    return span is not None and (_covers(doc, reg, span.root) or span.root.pos_ == "PROPN")
 
 
 def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
@@ -1259,13 +1272,13 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
                 if mid is None and m is not None and _is_person(m, by_id):
                     mid = m.id
             elif low in ("it", "its"):
-                mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, same_sentence=True)
+                mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, same_sentence=True, reg=reg)
                 if mid is None:
-                    mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, subject_only=True)
+                    mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, subject_only=True, reg=reg)
                 if mid is None:
-                    mid = next((x for x in recent if _is_body(by_id[x], by_id)), None)
+                    mid = next((x for x in recent if _is_body(by_id[x], by_id, doc, reg)), None)
                 if mid is None:
-                    mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote)
+                    mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, reg=reg)
             elif m is not None:
                 mid = m.id
         elif kind == "statement":
@@ -1374,11 +1387,11 @@ def rules_statements() -> frozenset[str]:
 
 
 def _subject_body(doc, ordered: list[Mention], before: int, at: int, sents, by_id, in_quote,
-                  same_sentence: bool = False, subject_only: bool = False) -> int | None:
+                  same_sentence: bool = False, subject_only: bool = False, reg: Registry | None = None) -> int | None:
     """The body "it" stands for: the subject of this or the sentence before, else the last
     body named in them (with ``same_sentence``, only a subject earlier in this sentence)."""
     lo = sents[at if same_sentence else max(0, at - 1)].start_char
-    cands = [m for m in ordered if lo <= m.start < before and not in_quote(m) and _is_body(m, by_id)]
+    cands = [m for m in ordered if lo <= m.start < before and not in_quote(m) and _is_body(m, by_id, doc, reg)]
     if not cands:
         return None
     subjects = []
