@@ -41,6 +41,7 @@ ARTICLES = {
         "Harare, May 9. The two commanders spoke by telephone on Friday.\n\n"
         "“Both sides agreed to keep the hotline open and to meet again next week,” the Zimbabwe National Army"
     ),
+    "who": "The talks were led by Foreign Minister Anna Lindqvist, who said the border would reopen next week.",
     "it-unresolved": (
         "It is raining in the capital.\n\n"
         "“Nothing has changed on the ground since the talks of last month began,” it said."
@@ -115,6 +116,11 @@ def test_an_unnamed_official_speaks_for_the_body_named(quotes):
 def test_a_page_cut_before_the_verb_still_names_the_speaker(quotes):
     q = holding(quotes["cut"], "keep the hotline open")
     assert q["speaker"]["name"] == "Zimbabwe National Army"
+
+
+def test_who_is_the_noun_the_clause_hangs_on(quotes):
+    q = holding(quotes["who"], "the border would reopen")
+    assert q["speaker"]["name"] == "Anna Lindqvist" and q["speaker_from"] == "pronoun"
 
 
 def test_words_that_name_nobody_give_no_speaker(quotes):

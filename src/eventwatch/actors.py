@@ -1271,6 +1271,8 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
                     mid = next((x for x in recent if _is_person(by_id[x], by_id)), None)
                 if mid is None and m is not None and _is_person(m, by_id):
                     mid = m.id
+            elif low in ("who", "which", "that", "whom"):
+                mid = _relative_antecedent(doc, sp, mentions, reg)
             elif low in ("it", "its"):
                 mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, same_sentence=True, reg=reg)
                 if mid is None:
@@ -1312,6 +1314,23 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
         if len(by_id) != len(mentions):  # an issuer or a body met for the first time
             by_id = {x.id: x for x in mentions}
             ordered = sorted(mentions, key=lambda x: x.start)
+
+
+def _relative_antecedent(doc, sp, mentions: list[Mention], reg: Registry) -> int | None:
+    """ "the minister, who said ...": the noun the relative clause hangs on."""
+    span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+    if span is None or span.root.head.dep_ != "relcl":
+        return None
+    noun = span.root.head.head
+    toks = np_tokens(noun)
+    lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    m = best_mention([x for x in mentions if x.kind != "pronoun"], lo, hi)
+    if m is None:
+        m = describe(noun, reg, len(mentions))
+        if m.kind == "thing":
+            return None
+        mentions.append(m)
+    return m.id
 
 
 def _office_of(doc, m: Mention, mentions: list[Mention], reg: Registry) -> int | None:

@@ -281,7 +281,7 @@ def _subject(verb):
                     return pobj
         subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subject is not None:
-            return tok.head if tok.dep_ == "relcl" and subject.tag_ in ("WP", "WDT") else _opening_misparse(subject, tok)
+            return _opening_misparse(subject, tok)  # "who" in "X, who said ...": the actor stage follows it to X
         if tok.dep_ not in _INHERIT_SUBJECT or tok.head is tok:
             return None
         tok = _coordinated_head(tok)
