@@ -42,6 +42,12 @@ ARTICLES = {
         "“Both sides agreed to keep the hotline open and to meet again next week,” the Zimbabwe National Army"
     ),
     "who": "The talks were led by Foreign Minister Anna Lindqvist, who said the border would reopen next week.",
+    "statement-far": (
+        "Nairobi, August 4. Kenya's Ministry of Interior said in a statement on Sunday that the curfew "
+        "would be lifted in three counties.\n\nTraders in the counties had complained for weeks. Markets "
+        "had stayed shut since June. Several schools were also closed.\n\n"
+        "The statement also said that “police patrols will continue along the main highways until further notice”."
+    ),
     "it-unresolved": (
         "It is raining in the capital.\n\n"
         "“Nothing has changed on the ground since the talks of last month began,” it said."
@@ -116,6 +122,12 @@ def test_an_unnamed_official_speaks_for_the_body_named(quotes):
 def test_a_page_cut_before_the_verb_still_names_the_speaker(quotes):
     q = holding(quotes["cut"], "keep the hotline open")
     assert q["speaker"]["name"] == "Zimbabwe National Army"
+
+
+def test_the_statement_paragraphs_later_is_its_issuer(quotes):
+    q = holding(quotes["statement-far"], "police patrols will continue")
+    assert q["speaker"]["name"] == "Ministry of Interior" and q["speaker"]["country"] == "KEN"
+    assert q["speaker_from"] == "statement"
 
 
 def test_who_is_the_noun_the_clause_hangs_on(quotes):

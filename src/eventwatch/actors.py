@@ -1243,13 +1243,13 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
         return k >= 0 and m.start < quoted[k][1]
 
     ordered = sorted(mentions, key=lambda m: m.start)
-    history: list[tuple[int, int]] = []  # (sentence, mention id) of speakers resolved so far
+    history: list[tuple[int, int, str | None]] = []  # (sentence, mention id, speaker_from) of speakers so far
     for q in sorted(quotes, key=lambda q: (q.speaker_span.start if q.speaker_span else q.start)):
         sp = q.speaker_span
         if sp is None:
             continue
         at = sent_of(sp.start)
-        recent = [mid for s, mid in reversed(history) if 0 <= at - s <= 2]
+        recent = [mid for s, mid, _ in reversed(history) if 0 <= at - s <= 2]
         kind = q.speaker_from
         m = best_mention(mentions, sp.start, sp.end)
         if m is None and kind in ("title", "institution", "named"):
@@ -1287,6 +1287,9 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
             mid = _issuer(doc, sp, mentions, reg)
             if mid is None:
                 mid = recent[0] if recent else None
+            if mid is None and sp.text.lower().startswith(("the ", "this ", "that ")):
+                # "The statement also said", paragraphs after "the ministry said in a statement"
+                mid = next((x for _, x, k in reversed(history) if k in ("statement", "institution")), None)
         else:
             mid = m.id if m is not None else None
             if kind == "title" and m is not None and m.kind == "title" and _root(m, by_id) is m and not m.actor:
@@ -1310,7 +1313,7 @@ def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
         if kind == "title" and m is not None and m.kind == "group" and m.end - m.start >= sp.end - sp.start - 4:
             q.speaker_from = "institution"  # "the ministry", "the army": a body, by a common noun
         if mid is not None:
-            history.append((at, mid))
+            history.append((at, mid, q.speaker_from))
         if len(by_id) != len(mentions):  # an issuer or a body met for the first time
             by_id = {x.id: x for x in mentions}
             ordered = sorted(mentions, key=lambda x: x.start)
