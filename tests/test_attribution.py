@@ -442,3 +442,11 @@ def test_as_per_relays_only_a_medium(pipeline):
 ])
 def test_speaker_from_is_how_the_words_name_the_speaker(pipeline, sentence, kind):
     assert quotes_of(pipeline, sentence)[0].speaker_from == kind
+
+
+def test_statement_reported_inside_another_belongs_to_the_outer_speaker(pipeline):
+    """ "The ministry said the footage shows that ...": what the footage shows is part of
+    what the ministry said, not a second statement with the footage as speaker."""
+    quotes = quotes_of(pipeline, "The ministry said on Monday that the footage shows the convoy crossed the line at night.")
+    assert [q.speaker_span.text for q in quotes if q.speaker_span is not None] == ["The ministry"]
+    assert "the convoy crossed the line" in quotes[0].text

@@ -949,6 +949,15 @@ def speaker_kind(doc, start: int, end: int, r: Rules | None = None) -> str:
     return "title"
 
 
+def _outermost(found: list[_Found]) -> list[_Found]:
+    """A reported statement whose cue lies inside another reported statement's content is
+    part of what that speaker said ("the campaign said it shows he would be awake")."""
+    reported = [f for f in found if not f.direct and f.cue is not None]
+    return [f for f in found if f.direct or f.cue is None or not any(
+        o is not f and o.span[0] <= f.cue.token.idx < o.span[1] and f.cue.token.pos_ in ("VERB", "AUX")
+        and o.cue.token.idx < f.cue.token.idx for o in reported)]
+
+
 def _quote(doc_id: str, doc, text: str, f: _Found) -> Quote:
     start, end = f.span
     speaker_span = None
@@ -1006,4 +1015,5 @@ def find_quotes(doc, doc_id: str) -> list[Quote]:
     direct, pending = _direct_quotes(idx, cues, r)
     found = _attach_unlinked(idx, pending, direct + _reported(idx, cues), cues, r)
     found = _spread_relays(found, idx)
+    found = _outermost(found)
     return [_quote(doc_id, doc, text, f) for f in sorted(found, key=lambda f: f.span[0])]
