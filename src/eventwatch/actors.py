@@ -1220,16 +1220,17 @@ def _is_body(m: Mention | None, by_id: dict[int, Mention], doc=None, reg: Regist
 def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
     """Resolve each quotation's speaker words to a mention, like an event's actor, and keep
     how the words named it (``speaker_from``). The news conventions used, in text order:
-    "he"/"she" is the person quoted just before (within two sentences), else the most
-    recent person; "it" the body quoted just before, else the body the sentence before
-    has as subject; "a statement issued by X" / "X's statement" is X, and "the statement"
-    or "the document" alone is whoever spoke just before; "the ministry" is the last body
-    named with that word; a title nobody holds in the text ("the spokesperson") is the
-    person quoted just before when the title fits."""
+    "he"/"she" is the most recent person the text gives an office, else the person quoted
+    just before (within two sentences); "who" the noun its clause hangs on; "it" the body
+    that is subject of its own or the previous sentence, else the body quoted just before;
+    "a statement issued by X" / "X's statement" is X, and "the statement" alone whoever
+    spoke just before (or last spoke in a statement); "the ministry" is the last body named
+    with that word; a title nobody holds in the text ("the spokesperson") is the person
+    quoted just before when the title fits, else the body it names ("a spokesman for the
+    army"). Mentions made here (an issuer no list knows) are appended to ``mentions``."""
     if not quotes:
         return
     by_id = {m.id: m for m in mentions}
-    text = _text(doc)
     sents = [s for s in doc.sents]
     starts = [s.start_char for s in sents]
     quoted = sorted((q.start, q.end) for q in quotes if q.direct)
