@@ -484,6 +484,23 @@ def _titled_names(doc, reg: Registry) -> list[tuple[int, int]]:
     return out
 
 
+def _listed_place(ent, reg: Registry) -> bool:
+    """A "person" that is a town in a list of places or after "in": "drones were downed in
+    Lahore, Chakwal and Attock" (spaCy's NER reads unfamiliar towns as people)."""
+    if reg.person(ent.text) is not None or len(ent) > 2:
+        return False
+    listed = ent.text in places()
+    root, towns = ent.root, 0
+    for _ in range(12):  # up a list: "Lahore, Chakwal, Rawalpindi and Attock"
+        if root.dep_ != "conj" or root.head is root:
+            break
+        root = root.head
+        towns += root.ent_type_ in ("GPE", "LOC", "FAC") or root.text in places()
+    if towns >= 2 or listed and towns:  # among two towns, or a listed town beside one
+        return True
+    return listed and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE | {"from", "to"}
+
+
 def mark_people(doc, reg: Registry) -> None:
     """Complete spaCy's PERSON entities from the text itself: a name after a title, a
     surname seen elsewhere in the document or known to the actor file, spelled another
@@ -496,6 +513,8 @@ def mark_people(doc, reg: Registry) -> None:
     for e in doc.ents:
         if e.label_ == "PERSON" and e.start >= 2 and doc[e.start - 1].text in ("-", "–") and not doc[e.start - 2].whitespace_:
             continue  # "Inter-Services Public Relations": the rest of a hyphenated name, not a person
+        if e.label_ == "PERSON" and _listed_place(e, reg):
+            continue
         if e.label_ == "PERSON" and any(_name_word(t, reg) for t in e):
             hit = reg.by_alias.get(e.text)
             if hit is None or hit.kind == "person":
@@ -517,13 +536,16 @@ def mark_people(doc, reg: Registry) -> None:
                 start -= 1
             people.append((start, tok.i + 1))
             taken.update(range(start, tok.i + 1))
-    if not people:
+    if not people and not any(e.label_ == "PERSON" and _listed_place(e, reg) for e in doc.ents):
         return
     role_chars = [(s, e) for s, e, r in _doc_roles(doc, reg)[1]]
     new = [Span(doc, s, e, label="PERSON") for s, e in people]
     kept = []
     for ent in doc.ents:
         if any(ent.start < e and s < ent.end for s, e in people):
+            continue
+        if ent.label_ == "PERSON" and _listed_place(ent, reg):
+            kept.append(Span(doc, ent.start, ent.end, label="GPE"))
             continue
         if ent.label_ != "PERSON" and reg.by_alias.get(ent.text) is None and any(
                 s <= ent.start_char and ent.end_char <= e and (s, e) != (ent.start_char, ent.end_char) for s, e in role_chars):
