@@ -1,8 +1,13 @@
 """Evaluate eventwatch.attribution on PolNeAR-style data.
 
 Usage: eval/attribution.py [DATA_DIR] [--floor-content F] [--floor-speaker S] [--errors N]
+                           [--crisis CRISIS_DIR]
 
 DATA_DIR holds ``polnear-dev.jsonl`` (default: <repo>/../shared/data/attribution-dev).
+Speaker accuracy is also given by ``speaker_from``, the kind of words naming the speaker
+(named, title, pronoun, institution, statement). ``--crisis`` runs the whole pipeline on a
+crisis set (``docs.jsonl`` and ``gold/``, e.g. ../shared/data/crisis-dev/inpk25) and scores
+its quotes with the project's scorer (speaker resolved to the gold actor), by the same kinds.
 
 Conventions, chosen so that the figures measure what the pipeline needs:
 - Content spans are matched one to one, largest overlap first. PolNeAR keeps the quotation
@@ -64,6 +69,7 @@ class Tally:
     false_pos: list[str] = field(default_factory=list)
     wrong_speaker: list[str] = field(default_factory=list)
     by_cue: dict[str, list[int]] = field(default_factory=dict)  # cue -> [matched, unmatched]
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # speaker_from -> [right, matched]
 
 
 def load(path: Path) -> list[dict]:
@@ -171,6 +177,9 @@ def score_doc(record: dict, quotes: list[Quote], t: Tally) -> None:
             t.exact += exact(text, q, g)
             ok = speaker_right(text, q, g)
             t.speaker_right += ok
+            kind = t.by_kind.setdefault(q.speaker_from or "none", [0, 0])
+            kind[0] += ok
+            kind[1] += 1
             t.cue_right += cue_right(q, g)
             t.by_cue.setdefault((q.cue or "-").lower(), [0, 0])[0] += 1
             if not ok:
@@ -205,6 +214,7 @@ def report(t: Tally, errors: int, by_cue: bool = False) -> tuple[float, float]:
     print(f"speaker accuracy {speaker:.3f} ({t.speaker_right}/{t.overlap} matched)")
     print(f"cue accuracy     {cue:.3f}")
     print(f"speed            {t.docs / t.seconds if t.seconds else 0:.1f} docs/s (parse + find_quotes)")
+    print_kinds(t.by_kind)
     if by_cue:
         print("\n== predictions by cue: matched / unmatched")
         for cue, (hit, miss) in sorted(t.by_cue.items(), key=lambda kv: -sum(kv[1])):
@@ -217,6 +227,55 @@ def report(t: Tally, errors: int, by_cue: bool = False) -> tuple[float, float]:
     return prf(t.overlap, t.pred, t.gold)[2], speaker
 
 
+def print_kinds(by_kind: dict[str, list[int]]) -> None:
+    print("speaker by kind  " + "  ".join(f"{k} {r}/{n}" for k, (r, n) in sorted(by_kind.items(), key=lambda kv: -kv[1][1])))
+
+
+def crisis(path: Path, errors: int) -> float:
+    """The whole pipeline on a crisis set, its quotes scored by the project's scorer."""
+    import importlib.util
+    import tempfile
+
+    from eventwatch import export, pipeline
+    from eventwatch.settings import Options
+    from eventwatch.store import Store
+
+    spec = importlib.util.spec_from_file_location("score_events", REPO.parent / "shared" / "tools" / "score_events.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    with tempfile.TemporaryDirectory() as tmp:
+        opts = Options(db=Path(tmp) / "store.db", workers=1)
+        pipeline.run([path / "docs.jsonl"], opts)
+        with Store(opts.db) as store:
+            export.export(store, Path(tmp) / "out", tables=("quotes",))
+        quotes = scorer.load(Path(tmp) / "out" / "quotes.jsonl")
+    gold, actors = scorer.load(path / "gold" / "quotes.jsonl"), scorer.load(path / "gold" / "actors.jsonl")
+    result = scorer.score_quotes(gold, quotes, actors)
+    canon = {scorer.fold(al): a["name"] for a in actors for al in a["aliases"] + [a["name"]]}
+    by_kind: dict[str, list[int]] = {}
+    wrong = []
+    for g in gold:
+        cands = [q for q in quotes if scorer.doc_key(q.get("doc")) == g["doc"] and g["quote"] in (q.get("text") or "")]
+        if not cands:
+            wrong.append(f"{g['doc']}: not found :: {g['quote'][:70]}")
+            continue
+        q = cands[0]
+        name = (q.get("speaker") or {}).get("name")
+        ok = canon.get(scorer.fold(name)) == g["speaker"]
+        kind = by_kind.setdefault(q.get("speaker_from") or "none", [0, 0])
+        kind[0] += ok
+        kind[1] += 1
+        if not ok:
+            wrong.append(f"{g['doc']}: gold {g['speaker']!r} got {name!r} ({q.get('speaker_from')}) :: {g['quote'][:60]}")
+    print(f"\ncrisis {path.name}: quotes found {result['found']}/{result['gold']}  speaker right {result['speaker_right']}/{result['gold']}")
+    print_kinds(by_kind)
+    if errors:
+        print(f"\n== crisis errors ({len(wrong)})")
+        for line in wrong[:errors]:
+            print("  " + line)
+    return result["speaker_right"] / result["gold"] if result["gold"] else 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA)
@@ -224,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--floor-speaker", type=float, default=None, help="exit 1 if speaker accuracy is below")
     ap.add_argument("--errors", type=int, default=0, help="print this many misses, false positives and wrong speakers")
     ap.add_argument("--by-cue", action="store_true", help="print matched and unmatched predictions per cue word")
+    ap.add_argument("--crisis", type=Path, default=None, help="also score the quotes of a crisis set through the pipeline")
+    ap.add_argument("--floor-crisis-speaker", type=float, default=None,
+                    help="exit 1 if the crisis set's share of quotes with the right speaker is below")
     args = ap.parse_args(argv)
     path = args.data_dir / "polnear-dev.jsonl"
     if not path.exists():
@@ -238,11 +300,14 @@ def main(argv: list[str] | None = None) -> int:
         t.docs += 1
     t.seconds = time.perf_counter() - start
     content_f1, speaker = report(t, args.errors, args.by_cue)
+    crisis_speaker = crisis(args.crisis, args.errors) if args.crisis is not None else None
     failed = []
     if args.floor_content is not None and content_f1 < args.floor_content:
         failed.append(f"content F1 {content_f1:.3f} < {args.floor_content}")
     if args.floor_speaker is not None and speaker < args.floor_speaker:
         failed.append(f"speaker accuracy {speaker:.3f} < {args.floor_speaker}")
+    if args.floor_crisis_speaker is not None and (crisis_speaker or 0.0) < args.floor_crisis_speaker:
+        failed.append(f"crisis speakers {crisis_speaker or 0.0:.3f} < {args.floor_crisis_speaker}")
     for line in failed:
         print("FAIL: " + line, file=sys.stderr)
     return 1 if failed else 0

@@ -399,3 +399,19 @@ def test_sample_gold_actors(tmp_path, files):
         assert a["name"] not in owners, f"{g['name']} merged with {owners.get(a['name'])}"
         owners[a["name"]] = g["name"]
         assert a["mentions"] >= len(spellings) or a["mentions"] >= 1
+
+
+def test_towns_read_as_people_are_towns_again(starter):
+    """spaCy reads unfamiliar towns in a list as people; then "he" would mean a town."""
+    text = ("Army spokesman Tariq Mehmood said shelling was reported overnight in Multan, Sialkot, "
+            "Okara and Attock. He said two civilians were hurt.")
+    doc, ms, by_id = _mentions(starter, text)
+    assert not [e for e in doc.ents if e.label_ == "PERSON" and e.text in ("Multan", "Sialkot", "Okara", "Attock")]
+    assert _entity(ms, by_id, "He")["name"] == "Tariq Mehmood"
+
+
+def test_rank_is_a_title_not_part_of_the_name(starter):
+    text = "Lt Gen Farid Rahimi said on Monday that the troops would stay. Gen Rahimi added that talks were possible."
+    doc, ms, by_id = _mentions(starter, text)
+    names = {m.text for m in ms if m.kind == "name"}
+    assert "Farid Rahimi" in names and not any(n.startswith(("Lt", "Gen")) for n in names)

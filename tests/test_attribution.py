@@ -371,3 +371,82 @@ def test_scan_spans_are_ordered_and_inside_the_text(text):
 def test_find_quotes_survives_random_text(pipeline, text):
     for q in quotes_of(pipeline, text):
         assert text[q.start:q.end] == q.text
+
+
+# ---------------------------------------------------------------- quotations on real pages (issue 18)
+
+
+def test_scan_closing_mark_one_paragraph_late():
+    """A quotation whose closing mark slipped into the next paragraph runs to that mark."""
+    text = "“The first drone hit a depot near the river.\n\nA second one was shot down,” the spokesman said."
+    assert [text[a:b] for a, b in scan_quotations(text)] == [
+        "The first drone hit a depot near the river.\n\nA second one was shot down"]
+
+
+def test_scan_phrase_quoted_mid_sentence_does_not_run_on():
+    """A phrase quoted inside a sentence whose closing mark is missing ends with its paragraph;
+    the next paragraph's quotation stands on its own."""
+    text = ("The minister called the charges “baseless and made without any evidence.\n\n"
+            "“We are ready for a neutral inquiry,” he said.")
+    spans = [text[a:b] for a, b in scan_quotations(text)]
+    assert spans[-1] == "We are ready for a neutral inquiry"
+
+
+def test_fragment_after_that_is_left_to_the_reported_clause(pipeline):
+    quotes = quotes_of(pipeline, "The navy reported that “hostile” boats were seen by “several” patrols "
+                                 "“close to the northern islands” during the night.")
+    q = holding(quotes, "close to the northern islands")
+    assert not q.direct and q.speaker_span.text == "The navy"
+
+
+def test_interrupted_quotation_pieces_have_the_speaker(pipeline):
+    quotes = quotes_of(pipeline, "“My view,” she said, “is that the talks will resume within the month.”")
+    assert holding(quotes, "the talks will resume").speaker_span.text == "she"
+
+
+def test_long_quotation_inside_a_sentence_takes_its_statement(pipeline):
+    quotes = quotes_of(pipeline, "A statement from the council expressed regret and termed the new tariffs "
+                                 "“hasty, unfair, damaging to both economies and contrary to the trade treaty.”")
+    q = holding(quotes, "hasty, unfair")
+    assert q.speaker_span.text.startswith("A statement") and q.speaker_from == "statement"
+
+
+def test_headline_names_a_speaker_only_when_it_is_a_name(pipeline):
+    assert not [q for q in quotes_of(pipeline, "Smoke Over Water: River Towns Were Warned Too Late\n\nThe floods came.")
+                if q.speaker_span is not None and q.speaker_span.text == "Smoke Over Water"]
+    quotes = quotes_of(pipeline, "Angela Merkel: Europe Must Agree On Asylum Rules\n\nThe summit opened.")
+    assert holding(quotes, "Europe Must Agree").speaker_span.text == "Angela Merkel"
+
+
+@pytest.mark.parametrize("sentence,speaker,relay", [
+    ("The minister said in an interview with Reuters that the border would reopen.", "The minister", ["Reuters"]),
+    ("An official told AFP that the talks had stalled.", "An official", ["AFP"]),
+    ("The minister told reporters that the border would reopen.", "The minister", []),
+])
+def test_medium_spoken_to_is_the_relay_not_the_speaker(pipeline, sentence, speaker, relay):
+    q = quotes_of(pipeline, sentence)[0]
+    assert q.speaker_span.text == speaker and q.relay == relay
+
+
+def test_as_per_relays_only_a_medium(pipeline):
+    quotes = quotes_of(pipeline, "Two bridges were closed on Sunday, as per Xinhua.")
+    assert holding(quotes, "bridges were closed").relay == ["Xinhua"]
+    assert not [q for q in quotes_of(pipeline, "The troops withdrew on Sunday, as per the agreement.") if q.cue == "as per"]
+
+
+@pytest.mark.parametrize("sentence,kind", [
+    ("He said the border would reopen.", "pronoun"),
+    ("A statement issued by the cabinet said the border would reopen.", "statement"),
+    ("Prime Minister Anna Lindqvist said the border would reopen.", "named"),
+    ("The minister said the border would reopen.", "title"),
+])
+def test_speaker_from_is_how_the_words_name_the_speaker(pipeline, sentence, kind):
+    assert quotes_of(pipeline, sentence)[0].speaker_from == kind
+
+
+def test_statement_reported_inside_another_belongs_to_the_outer_speaker(pipeline):
+    """ "The ministry said the footage shows that ...": what the footage shows is part of
+    what the ministry said, not a second statement with the footage as speaker."""
+    quotes = quotes_of(pipeline, "The ministry said on Monday that the footage shows the convoy crossed the line at night.")
+    assert [q.speaker_span.text for q in quotes if q.speaker_span is not None] == ["The ministry"]
+    assert "the convoy crossed the line" in quotes[0].text

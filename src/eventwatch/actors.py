@@ -36,7 +36,7 @@ from typing import Iterable
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from .model import NON_STATE, Actor, Analysis, Mention
+from .model import NON_STATE, Actor, Analysis, Mention, best_mention
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 PRONOUNS_GROUP = {"we", "us", "our", "they", "them", "their", "i", "me", "my"}
@@ -259,7 +259,8 @@ class Registry:
     def role_spans(self, text: str) -> list[tuple[int, int, Role]]:
         """Every role phrase in ``text`` as (start, end, role), leftmost-longest; the last
         word may be plural ("border guards", "ministries")."""
-        words = [(m.start(), m.end(), m.group()) for m in _WORDS.finditer(text.lower())]
+        low = text.lower().replace("’", "'").replace("‘", "'")  # "Prime Minister’s Office" as written in the file
+        words = [(m.start(), m.end(), m.group()) for m in _WORDS.finditer(low)]
         out = []
         i = 0
         while i < len(words):
@@ -468,8 +469,11 @@ def _titled_names(doc, reg: Registry) -> list[tuple[int, int]]:
         if last is None:
             continue
         j = last.end
+        if j < len(doc) and doc[j].text in ("-", "–") and not doc[j - 1].whitespace_:
+            continue  # "Director General of Inter-Services ...": the title goes on past the hyphen
         run: list[int] = []
-        while j < len(doc) and len(run) < 8 and (doc[j].pos_ == "PROPN" or doc[j].lower_ in ("of", "the")):
+        while j < len(doc) and len(run) < 8 and (doc[j].pos_ == "PROPN" or doc[j].lower_ in ("of", "the")) \
+                and doc[j].text not in ("-", "–"):  # "Inter-Services ...": a hyphenated body, not a name
             run.append(j)
             j += 1
         name: list[int] = []
@@ -478,6 +482,23 @@ def _titled_names(doc, reg: Registry) -> list[tuple[int, int]]:
         if name and name[-1] == run[-1] and len(name) <= 4 and (len(name) > 1 or len(run) == 1):
             out.append((name[0], name[-1] + 1))
     return out
+
+
+def _listed_place(ent, reg: Registry) -> bool:
+    """A "person" that is a town in a list of places or after "in": "drones were downed in
+    Lahore, Chakwal and Attock" (spaCy's NER reads unfamiliar towns as people)."""
+    if reg.person(ent.text) is not None or len(ent) > 2:
+        return False
+    listed = ent.text in places()
+    root, towns = ent.root, 0
+    for _ in range(12):  # up a list: "Lahore, Chakwal, Rawalpindi and Attock"
+        if root.dep_ != "conj" or root.head is root:
+            break
+        root = root.head
+        towns += root.ent_type_ in ("GPE", "LOC", "FAC") or root.text in places()
+    if towns >= 2 or listed and towns:  # among two towns, or a listed town beside one
+        return True
+    return listed and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE | {"from", "to"}
 
 
 def mark_people(doc, reg: Registry) -> None:
@@ -490,10 +511,17 @@ def mark_people(doc, reg: Registry) -> None:
 
     people: list[tuple[int, int]] = []
     for e in doc.ents:
+        if e.label_ == "PERSON" and e.start >= 2 and doc[e.start - 1].text in ("-", "–") and not doc[e.start - 2].whitespace_:
+            continue  # "Inter-Services Public Relations": the rest of a hyphenated name, not a person
+        if e.label_ == "PERSON" and _listed_place(e, reg):
+            continue
         if e.label_ == "PERSON" and any(_name_word(t, reg) for t in e):
             hit = reg.by_alias.get(e.text)
             if hit is None or hit.kind == "person":
-                people.append((e.start, e.end))
+                start = e.start
+                while hit is None and start < e.end - 1 and clean_name(doc[start].text).lower() in reg.not_name:
+                    start += 1  # "Gen Ahmed Sharif Chaudhry": the rank is a title, not a name
+                people.append((start, e.end))
     people.extend(_titled_names(doc, reg))
     surnames = {fold(clean_name(doc[e - 1].text)) for _, e in people}
     surnames.discard("")
@@ -508,13 +536,16 @@ def mark_people(doc, reg: Registry) -> None:
                 start -= 1
             people.append((start, tok.i + 1))
             taken.update(range(start, tok.i + 1))
-    if not people:
+    if not people and not any(e.label_ == "PERSON" and _listed_place(e, reg) for e in doc.ents):
         return
     role_chars = [(s, e) for s, e, r in _doc_roles(doc, reg)[1]]
     new = [Span(doc, s, e, label="PERSON") for s, e in people]
     kept = []
     for ent in doc.ents:
         if any(ent.start < e and s < ent.end for s, e in people):
+            continue
+        if ent.label_ == "PERSON" and _listed_place(ent, reg):
+            kept.append(Span(doc, ent.start, ent.end, label="GPE"))
             continue
         if ent.label_ != "PERSON" and reg.by_alias.get(ent.text) is None and any(
                 s <= ent.start_char and ent.end_char <= e and (s, e) != (ent.start_char, ent.end_char) for s, e in role_chars):
@@ -759,6 +790,11 @@ def describe(head, reg: Registry, mid: int) -> Mention:
         m.sector = role.sector
         m.role = m.role or _role_text(role, inst)
         m.kind = "title" if role.person else "group"
+        if role.person and not _covers(doc, reg, head) and head.lower_ not in reg._role_of:
+            # the title only qualifies the head: "the Prime Minister's Office" is a body and
+            # "a refugee camp" its people, but neither is a person a pronoun or title can mean
+            m.kind = "group"
+            m.role = role.role if head.pos_ == "PROPN" else None
         m.text, m.start, m.end = text, start, end
     elif role is not None and not m.actor and m.kind == "group":
         m.sector, m.role = role.sector, _role_text(role, inst)  # "the State Border Committee": COP by its words
@@ -766,6 +802,13 @@ def describe(head, reg: Registry, mid: int) -> Mention:
         outside = [t for t in toks if ent is None or not (ent.start <= t.i < ent.end)]
         m.country = _country_in(outside, reg)
     return m
+
+
+def _covers(doc, reg: Registry, tok) -> bool:
+    """Is ``tok`` part of a role phrase ("secretary" in "secretary of state")?"""
+    starts, spans = _doc_roles(doc, reg)
+    k = bisect.bisect_right(starts, tok.idx) - 1
+    return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
 
 
 def _namesake_in(doc, surname: str, actor: Actor) -> bool:
@@ -1059,8 +1102,15 @@ def _best_antecedent(m: Mention, salient: list[Mention], by_id: dict[int, Mentio
         same = next((p for p, r in roots if r.country == m.country and _compatible(m, r, canon)), None)
         if same is not None:
             return same
-    return next((p for p, r in roots if _compatible(m, r, canon) and m.sentence - p.sentence <= 5
-                 and not (m.country and r.country)), None)
+    return next((p for p, r in roots if _compatible(m, r, canon) and not (m.country and r.country)
+                 and (m.sentence - p.sentence <= 5 or _same_office(m, r, canon))), None)
+
+
+def _same_office(title: Mention, person: Mention, canon) -> bool:
+    """ "The spokesperson" many paragraphs after "spokesperson Shafqat Ali Khan": the same
+    office named again refers back however far (a merely compatible title does not)."""
+    t, p = _role_head(canon(title.role)), _role_head(canon(person.role))
+    return bool(t) and t == p
 
 
 def _root(m: Mention, by_id: dict[int, Mention]) -> Mention:
@@ -1157,3 +1207,262 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
     for m in names:
         m.actor = m.actor.name
     return people
+
+
+# --- who said it: quotation speakers through the mentions ----------------------------------
+
+_PERSON_KINDS = ("name", "title")
+
+
+def _is_person(m: Mention | None, by_id: dict[int, Mention]) -> bool:
+    if m is None:
+        return False
+    r = _root(m, by_id)
+    return r.kind == "name" and r.label == "PERSON" or r.kind == "title" and r.sector not in (None, "REB")
+
+
+def _is_body(m: Mention | None, by_id: dict[int, Mention], doc=None, reg: Registry | None = None) -> bool:
+    """An institution or a state that can issue a statement: not a person, not a thing. A
+    phrase the parser calls a body only by a modifier ("its military action") is none."""
+    if m is None:
+        return False
+    r = _root(m, by_id)
+    if r.kind not in ("group", "place") or r.label not in ("ORG", "GPE", "NORP", ""):
+        return False
+    if r.label or r.actor:
+        return True
+    if not r.sector:
+        return False
+    if doc is None or reg is None:
+        return True
+    span = doc.char_span(r.start, r.end, alignment_mode="expand")
+    return span is not None and (_covers(doc, reg, span.root) or span.root.pos_ == "PROPN")
+
+
+def link_speakers(doc, quotes, mentions: list[Mention], reg: Registry) -> None:
+    """Resolve each quotation's speaker words to a mention, like an event's actor, and keep
+    how the words named it (``speaker_from``). The news conventions used, in text order:
+    "he"/"she" is the most recent person the text gives an office, else the person quoted
+    just before (within two sentences); "who" the noun its clause hangs on; "it" the body
+    that is subject of its own or the previous sentence, else the body quoted just before;
+    "a statement issued by X" / "X's statement" is X, and "the statement" alone whoever
+    spoke just before (or last spoke in a statement); "the ministry" is the last body named
+    with that word; a title nobody holds in the text ("the spokesperson") is the person
+    quoted just before when the title fits, else the body it names ("a spokesman for the
+    army"). Mentions made here (an issuer no list knows) are appended to ``mentions``."""
+    if not quotes:
+        return
+    by_id = {m.id: m for m in mentions}
+    sents = [s for s in doc.sents]
+    starts = [s.start_char for s in sents]
+    quoted = sorted((q.start, q.end) for q in quotes if q.direct)
+    q_starts = [s for s, _ in quoted]
+
+    def sent_of(char: int) -> int:
+        return max(0, bisect.bisect_right(starts, char) - 1)
+
+    def in_quote(m: Mention) -> bool:
+        k = bisect.bisect_right(q_starts, m.start) - 1
+        return k >= 0 and m.start < quoted[k][1]
+
+    ordered = sorted(mentions, key=lambda m: m.start)
+    history: list[tuple[int, int, str | None]] = []  # (sentence, mention id, speaker_from) of speakers so far
+    for q in sorted(quotes, key=lambda q: (q.speaker_span.start if q.speaker_span else q.start)):
+        sp = q.speaker_span
+        if sp is None:
+            continue
+        at = sent_of(sp.start)
+        recent = [mid for s, mid, _ in reversed(history) if 0 <= at - s <= 2]
+        kind = q.speaker_from
+        m = best_mention(mentions, sp.start, sp.end)
+        if m is None and kind in ("title", "institution", "named"):
+            span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+            if span is not None:
+                m = describe(span.root, reg, len(mentions))  # "the MoD": a body no list knows
+                m.sentence = at
+                mentions.append(m)
+                by_id[m.id] = m
+                ordered = sorted(mentions, key=lambda x: x.start)
+        mid = None
+        if kind == "pronoun":
+            low = sp.text.lower()
+            if low in PRONOUNS_PERSON:
+                root = _root(m, by_id) if m is not None else None
+                if root is not None and _is_person(m, by_id) and (root.role or root.kind == "title"):
+                    mid = m.id  # the most recent person, one the text gives an office: trusted
+                else:
+                    mid = next((x for x in recent if _is_person(by_id[x], by_id)), None)
+                if mid is None and m is not None and _is_person(m, by_id):
+                    mid = m.id
+            elif low in ("who", "which", "that", "whom"):
+                mid = _relative_antecedent(doc, sp, mentions, reg)
+            elif low in ("it", "its"):
+                mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, same_sentence=True, reg=reg)
+                if mid is None:
+                    mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, subject_only=True, reg=reg)
+                if mid is None:
+                    mid = next((x for x in recent if _is_body(by_id[x], by_id, doc, reg)), None)
+                if mid is None:
+                    mid = _subject_body(doc, ordered, sp.start, at, sents, by_id, in_quote, reg=reg)
+            elif m is not None:
+                mid = m.id
+        elif kind == "statement":
+            mid = _issuer(doc, sp, mentions, reg)
+            if mid is None:
+                mid = recent[0] if recent else None
+            if mid is None and sp.text.lower().startswith(("the ", "this ", "that ")):
+                # "The statement also said", paragraphs after "the ministry said in a statement"
+                mid = next((x for _, x, k in reversed(history) if k in ("statement", "institution")), None)
+        else:
+            mid = m.id if m is not None else None
+            if kind == "title" and m is not None and m.kind == "title" and _root(m, by_id) is m and not m.actor:
+                mid = next((x for x in recent if _is_person(by_id[x], by_id)
+                            and _role_fits(reg.canonical_role(m.role), reg.canonical_role(_root(by_id[x], by_id).role))), None)
+                if mid is None:
+                    mid = _office_of(doc, m, mentions, reg) or m.id
+            elif m is not None and m.kind == "group" and not m.actor:
+                mid = _same_body(doc, m, ordered, in_quote) or mid
+            elif m is not None and m.kind == "place" and len(sp.text) > len(m.text) + 3 and kind == "institution":
+                body = next((x for x in ordered if sp.start <= x.start and x.end <= sp.end and x.kind == "group"), None)
+                if body is None:  # "the Indian Army": a body of the state, not the state
+                    span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+                    made = describe(span.root, reg, len(mentions)) if span is not None else None
+                    if made is not None and made.kind == "group":
+                        made.sentence = at
+                        mentions.append(made)
+                        body = made
+                mid = body.id if body is not None else mid
+        q.speaker_mention = mid
+        if kind == "title" and m is not None and m.kind == "group" and m.end - m.start >= sp.end - sp.start - 4:
+            q.speaker_from = "institution"  # "the ministry", "the army": a body, by a common noun
+        if mid is not None:
+            history.append((at, mid, q.speaker_from))
+        if len(by_id) != len(mentions):  # an issuer or a body met for the first time
+            by_id = {x.id: x for x in mentions}
+            ordered = sorted(mentions, key=lambda x: x.start)
+
+
+def _relative_antecedent(doc, sp, mentions: list[Mention], reg: Registry) -> int | None:
+    """ "the minister, who said ...": the noun the relative clause hangs on."""
+    span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+    if span is None or span.root.head.dep_ != "relcl":
+        return None
+    noun = span.root.head.head
+    toks = np_tokens(noun)
+    lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    m = best_mention([x for x in mentions if x.kind != "pronoun"], lo, hi)
+    if m is None:
+        m = describe(noun, reg, len(mentions))
+        if m.kind == "thing":
+            return None
+        mentions.append(m)
+    return m.id
+
+
+def _office_of(doc, m: Mention, mentions: list[Mention], reg: Registry) -> int | None:
+    """An official the text never names speaks for the body the title names: "a Foreign
+    Ministry spokesperson", "a spokesman for the army" (persons when named, otherwise the
+    organisation, as event data codes them)."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return None
+    head = span.root
+    lo, hi = head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+            hi = max(hi, child.right_edge.idx + len(child.right_edge.text))
+    bodies = [x for x in mentions if lo <= x.start and x.end <= hi and x.id != m.id and x.kind == "group"
+              and x.sector in STATE_SECTORS | {"PTY", "IGO", "NGO", None} and x.label in ("ORG", "")]
+    if bodies:
+        return max(bodies, key=lambda x: x.end - x.start).id
+    tok = next((c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+    if tok is not None:  # "a Foreign Ministry spokesperson" with no mention of the ministry yet
+        body = describe(tok, reg, len(mentions))
+        if body.kind == "group":
+            mentions.append(body)
+            return body.id
+    return None
+
+
+def _issuer(doc, sp, mentions: list[Mention], reg: Registry) -> int | None:
+    """Who issued the statement the speaker words name: the person or body the phrase says
+    issued it ("a statement issued by the Prime Minister's Office", "the statement from the
+    ministry", "the ministry's statement", "a DGFT notification"); never a place or time
+    the phrase merely mentions ("a statement issued after the Islamabad meeting")."""
+    span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+    if span is None:
+        return None
+    head = next((t for t in reversed(span) if t.lemma_.lower() in rules_statements() or t.lower_ in rules_statements()), span.root)
+    issuers = [c for c in head.lefts if c.dep_ in ("poss", "compound", "nmod") and c.pos_ in ("PROPN", "NOUN")]
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("from", "of", "by"):
+            issuers += [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ == "acl":
+            for c in child.children:
+                if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                    issuers += [p for p in c.children if p.dep_ == "pobj"]
+    for tok in issuers:
+        toks = np_tokens(tok)
+        lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        m = best_mention([x for x in mentions if x.kind != "pronoun"], lo, hi)
+        if m is None or not (lo <= m.start < hi):
+            m = describe(tok, reg, len(mentions))
+            if m.kind == "thing":
+                continue
+            mentions.append(m)
+        return m.id
+    if span.root is not head and span.root.pos_ == "PROPN" and head.i > span.root.i:
+        m = describe(span.root, reg, len(mentions))  # "A Directorate General of Foreign Trade notification"
+        m.kind, m.start, m.end = "group", span.root.left_edge.idx, head.idx - 1
+        m.text = _text(doc)[m.start:m.end].strip(" (),")
+        if m.text.lower().startswith(("a ", "an ", "the ")):
+            m.start += len(m.text.split(" ", 1)[0]) + 1
+            m.text = m.text.split(" ", 1)[1]
+        m.text = re.sub(r"\s*\([^)]*\)?$", "", m.text)  # its abbreviation in brackets
+        mentions.append(m)
+        return m.id
+    return None
+
+
+@lru_cache(maxsize=1)
+def rules_statements() -> frozenset[str]:
+    """Head nouns of a document as speaker, from data/attribution.toml ([speakers])."""
+    raw = tomllib.loads((resources.files("eventwatch") / "data" / "attribution.toml").read_text("utf-8"))
+    return frozenset(w.lower() for w in raw["speakers"]["statements"])
+
+
+def _subject_body(doc, ordered: list[Mention], before: int, at: int, sents, by_id, in_quote,
+                  same_sentence: bool = False, subject_only: bool = False, reg: Registry | None = None) -> int | None:
+    """The body "it" stands for: the subject of this or the sentence before, else the last
+    body named in them (with ``same_sentence``, only a subject earlier in this sentence)."""
+    lo = sents[at if same_sentence else max(0, at - 1)].start_char
+    cands = [m for m in ordered if lo <= m.start < before and not in_quote(m) and _is_body(m, by_id, doc, reg)]
+    if not cands:
+        return None
+    subjects = []
+    for m in cands:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+            subjects.append(m)
+    if same_sentence or subject_only:
+        return subjects[-1].id if subjects else None
+    return (subjects or cands)[-1].id
+
+
+def _same_body(doc, m: Mention, ordered: list[Mention], in_quote) -> int | None:
+    """ "the ministry", "the committee": the last body named before with that head word,
+    one named as a subject first ("The Ministry of X terminated its agreement with the
+    Ministry of Y ... The ministry added" is X)."""
+    words = m.text.lower().split()
+    if not words or words[0] not in ("the", "this", "that") or len(words) > 3:
+        return None
+    head = words[-1].rstrip(".,")
+    cands = [x for x in ordered if x.start < m.start and x.kind == "group" and not in_quote(x)
+             and head in x.text.lower().replace("’", " ").split() and x.text.lower() != m.text.lower()]
+    subjects = []
+    for x in cands:
+        span = doc.char_span(x.start, x.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+            subjects.append(x)
+    best = (subjects or cands)
+    return best[-1].id if best else None

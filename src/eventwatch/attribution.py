@@ -50,6 +50,7 @@ class Rules:
     naming: frozenset[str]
     object_preps: frozenset[str]
     according: tuple[tuple[str, ...], ...]
+    relay_only: frozenset[tuple[str, ...]]
     nouns: frozenset[str]
     line_max_words: int
     not_speakers: frozenset[str]
@@ -57,7 +58,9 @@ class Rules:
     media_names: frozenset[str]
     media_nouns: frozenset[str]
     relay_verbs: frozenset[str]
+    statements: frozenset[str]
     min_words: int
+    min_words_inline: int
     direct_share: float
 
     @property
@@ -82,7 +85,8 @@ def rules() -> Rules:
         objective=low(cues["object"]),
         naming=low(cues["naming"]),
         object_preps=low(cues["object_preps"]),
-        according=tuple(tuple(p.lower().split()) for p in cues["according"]),
+        according=tuple(tuple(p.lower().split()) for p in cues["according"] + cues["according_media"]),
+        relay_only=frozenset(tuple(p.lower().split()) for p in cues["according_media"]),
         nouns=low(cues["nouns"]),
         line_max_words=int(raw["speaker_lines"]["max_words"]),
         not_speakers=low(raw["speaker_lines"]["not_speakers"]),
@@ -90,7 +94,9 @@ def rules() -> Rules:
         media_names=low(relay["names"]),
         media_nouns=low(relay["nouns"]),
         relay_verbs=low(relay["verbs"]),
+        statements=low(raw["speakers"]["statements"]),
         min_words=int(quotes["min_words_unattributed"]),
+        min_words_inline=int(quotes["min_words_inline"]),
         direct_share=float(quotes["direct_share"]),
     )
 
@@ -167,6 +173,8 @@ def scan_quotations(text: str) -> list[tuple[int, int]]:
             if marks and _reopens(marks[0], carried, text, start, end):
                 stack.append(carried)
                 marks = marks[1:]
+            elif marks and not marks[0].opens:
+                stack.append(carried)  # the closing mark came a paragraph late: “A.\n\nB,” he said.
             else:
                 spans.append((carried.pos + carried.length, last_end))
         carried = None
@@ -177,12 +185,22 @@ def scan_quotations(text: str) -> list[tuple[int, int]]:
                 opened = stack.pop()
                 if not stack:
                     spans.append((opened.pos + opened.length, mark.pos))
-        if stack:
+        if stack and _may_continue(stack[0], text, start):
             carried = stack[0]
+        elif stack:
+            spans.append((stack[0].pos + stack[0].length, end))
         last_end = end
     if carried is not None:
         spans.append((carried.pos + carried.length, last_end))
     return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _may_continue(mark: _Mark, text: str, line_start: int) -> bool:
+    """Only a quotation that stands as an utterance (it opens its paragraph or a sentence,
+    or follows a colon, comma or dash) runs on into the next paragraph; a phrase quoted inside a
+    sentence whose closing mark is missing ("were made “without evidence.") ends with it."""
+    before = text[line_start:mark.pos].rstrip()
+    return not before or before[-1] in ":,;—–-(.!?" + _MARK_CHARS
 
 
 def _reopens(mark: _Mark, carried: _Mark, text: str, start: int, end: int) -> bool:
@@ -263,11 +281,19 @@ def _subject(verb):
                     return pobj
         subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subject is not None:
-            return tok.head if tok.dep_ == "relcl" and subject.tag_ in ("WP", "WDT") else subject
+            return _opening_misparse(subject, tok)  # "who" in "X, who said ...": the actor stage follows it to X
         if tok.dep_ not in _INHERIT_SUBJECT or tok.head is tok:
             return None
         tok = _coordinated_head(tok)
     return None
+
+
+def _opening_misparse(subject, verb):
+    """ "Praising Modi and Munir, Trump said": the parser often takes the opening phrase's
+    object as subject and the real subject, just before the verb, as its apposition."""
+    last = next((c for c in subject.rights if c.dep_ == "appos" and c.right_edge.i + 1 == verb.i), None)
+    opening = any(c.dep_ == "advcl" and c.i < subject.i for c in verb.children)
+    return last if last is not None and opening else subject
 
 
 def _coordinated_head(tok):
@@ -451,7 +477,28 @@ def _verb_cue(verb, text: str, r: Rules) -> _Cue | None:
     if lemma in r.relay_verbs and _is_medium(doc, *speaker, r):
         cue.relay = [_medium_name(doc, *speaker, r)]
         cue.speaker = None
+    else:
+        told = _told_medium(verb, r)
+        if told:
+            cue.relay = [told]
     return cue
+
+
+def _told_medium(verb, r: Rules) -> str | None:
+    """ "an official told AFP", "said in an interview with Reuters", "wrote in The Guardian":
+    the medium the speaker spoke to relays the statement; the speaker stays the speaker."""
+    doc = verb.doc
+    for child in verb.children:
+        objs = [child] if child.dep_ in ("dobj", "dative") else [
+            c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in ("to", "with", "in", "on") else []
+        for obj in objs:
+            inner = [c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("with", "to", "on", "in")]
+            for tok in [obj, *(p for i in inner for p in i.children if p.dep_ == "pobj")]:
+                start, end = _np_range(tok)
+                named = any(t.pos_ == "PROPN" or t.lower_ in r.media_names for t in doc[start:end])
+                if end > start and named and _is_medium(doc, start, end, r):  # "told AFP", not "told the media"
+                    return _medium_name(doc, start, end, r)
+    return None
 
 
 def _passive_content(verb) -> tuple[int, int] | None:
@@ -491,6 +538,8 @@ def _according_cue(doc, i: int, n: int, r: Rules) -> _Cue | None:
     if _is_medium(doc, start, end, r):
         cue.relay = [_medium_name(doc, start, end, r)]
         cue.speaker = None
+    elif tuple(t.lower_ for t in doc[i:i + n]) in r.relay_only:
+        return None  # "as per the agreement" attributes nothing; "as per PTI" relays
     elif name_range is not None:
         cue.speaker = name_range
     return cue
@@ -573,7 +622,16 @@ def _speaker_lines(doc, text: str, r: Rules) -> Iterator[tuple[_Cue, bool]]:
         content = _trim(text, colon + 1, end)
         if name is None or content[1] <= content[0] or not _is_speaker_name(name, r):
             continue
+        if _title_case(text[content[0]:content[1]]) and text[content[0]] not in _MARK_CHARS + "‘’" and not all(
+                t.ent_type_ in ("PERSON", "ORG") for t in name if not t.is_punct):
+            continue  # a headline ("Stealth Over Health: Clinton Was Headed to ER") quotes no one unless it quotes or names someone
         yield _Cue(doc[name.end] if name.end < len(doc) else name[-1], ":", "speech", (name.start, name.end), content), quoted
+
+
+def _title_case(line: str) -> bool:
+    """Headline style: most longer words capitalised."""
+    words = [w for w in _WORD.findall(line) if len(w) > 3 and w.isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _is_speaker_name(name, r: Rules) -> bool:
@@ -697,6 +755,21 @@ def _byline(k: int, idx: _Index, r: Rules) -> tuple[int, int] | None:
     return (tok_i, end) if end > tok_i else None
 
 
+def _cut_cue(k: int, idx: _Index) -> tuple[int, int] | None:
+    """ "“...,” the Indian Army" and then nothing: a page cut off before the verb of its last
+    attribution still names the speaker after the quotation's comma."""
+    text, doc = idx.text, idx.doc
+    qe = idx.spans[k][1]
+    rest = text[qe:].lstrip(_MARK_CHARS + " ")
+    if not rest.startswith(",") or "\n" in rest.strip() or len(rest.split()) > 6:
+        return None
+    span = doc.char_span(len(text) - len(rest) + 1, len(text.rstrip()), alignment_mode="expand")
+    if span is None or not any(t.pos_ in ("PROPN", "NOUN") for t in span) or any(t.pos_ in ("VERB", "AUX") for t in span):
+        return None
+    start, end = _strip_punct(doc, span.start, span.end)
+    return (start, end) if end > start else None
+
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -707,13 +780,20 @@ def _starts_sentence(k: int, idx: _Index) -> bool:
     return len(idx.text[sent.start_char:qs].strip()) <= 2
 
 
-def _share(quote: tuple[int, int], content: tuple[int, int], text: str) -> float:
-    """How much of the cue's content the quotation covers, ignoring "that" and marks."""
-    lead = text[content[0]:quote[0]].strip(" \n\"“”'‘’").lower()
+def _share(quote: tuple[int, int], content: tuple[int, int], text: str, cue_at: int = -1) -> float:
+    """How much of the cue's content the quotation covers, ignoring a leading "that" and
+    marks. For a cue after the quotation, a content that starts before the quotation and
+    ends inside it is a misparse, not a wider statement ("X said, “...,” said the ministry")."""
+    if content[0] < quote[0] < content[1] < quote[1] <= cue_at or content[0] <= cue_at < content[1]:
+        return 1.0  # or the cue interrupts its own content: “My hope,” he said, “is that ...”
+    start = content[0]
+    lead = text[start:quote[0]].strip(" \n\"“”'‘’").lower()
     if lead in ("that", ""):
-        return 1.0
-    words = _words(text[content[0]:content[1]])
-    inner = _words(text[max(quote[0], content[0]):min(quote[1], content[1])])
+        start = max(start, quote[0])
+        if _words(text[quote[1]:content[1]]) <= 3:
+            return 1.0  # the parse often runs a clause a few words past its quotation
+    words = _words(text[start:content[1]])
+    inner = _words(text[max(quote[0], start):min(quote[1], content[1])])
     return inner / words if words else 0.0
 
 
@@ -750,7 +830,7 @@ def _direct_quotes(idx: _Index, cues: list[_Cue], r: Rules) -> tuple[list[_Found
         cue = _link_cue(k, cues, cue_sents, idx)
         if cue is None:
             pending.append(k)
-        elif not (cue.content and _overlap(cue.content, span) and _share(span, cue.content, idx.text) < r.direct_share):
+        elif not (cue.content and _overlap(cue.content, span) and _share(span, cue.content, idx.text, cue.token.idx) < r.direct_share):
             cue.used = True
             found.append(_found(span, True, cue, idx))
     return found, pending
@@ -786,12 +866,31 @@ def _attach_unlinked(idx: _Index, pending: list[int], found: list[_Found], cues:
     cue_sents = [idx.sent_of(c.token.idx) for c in cues]
     for k in pending:
         span = idx.spans[k]
-        byline = _byline(k, idx, r)
+        byline = _byline(k, idx, r) or _cut_cue(k, idx)
         if byline is not None:
             bisect.insort(found, _found(span, True, None, idx, speaker=byline), key=_start)
         elif _starts_sentence(k, idx) and _words(idx.text[span[0]:span[1]]) >= r.min_words:
             bisect.insort(found, _adjoining(span, idx, found, cues, cue_sents), key=_start)
+        elif _words(idx.text[span[0]:span[1]]) >= r.min_words_inline:
+            inline = _same_sentence_speaker(span, idx, found)
+            if inline is not None:
+                bisect.insort(found, inline, key=_start)
     return found
+
+
+def _same_sentence_speaker(span: tuple[int, int], idx: _Index, found: list[_Found]) -> _Found | None:
+    """A long quotation inside a sentence whose statement it does not belong to by the parse
+    ("A statement ... expressed concern and termed the measures “unjust, ...”") is said by
+    the speaker of that sentence's statement before it."""
+    sent = idx.sent_of(span[0])
+    before = [f for f in found if f.cue is not None and f.speaker is not None and f.cue.kind == "speech"
+              and idx.sent_of(f.cue.token.idx) == sent and f.cue.token.idx < span[0] and not _overlap(f.span, span)]
+    if not before:
+        return None
+    source = before[-1]
+    quote = _found(span, True, source.cue, idx, speaker=source.speaker)
+    quote.relay = list(source.relay)
+    return quote
 
 
 def _adjoining(span: tuple[int, int], idx: _Index, found: list[_Found], cues: list[_Cue], cue_sents: list[int]) -> _Found:
@@ -831,12 +930,42 @@ def _spread_relays(found: list[_Found], idx: _Index) -> list[_Found]:
     return [f for f in found if id(f) not in dropped]
 
 
+def speaker_kind(doc, start: int, end: int, r: Rules | None = None) -> str:
+    """How the words ``doc[start:end]`` name a speaker: "pronoun", "statement" (a document:
+    its issuer speaks), "named" (a person's name), "institution" (a named body or a state),
+    else "title" ("the minister", "officials")."""
+    r = r or rules()
+    span = doc[start:end]
+    head = span.root
+    if head.pos_ == "PRON" or len(span) == 1 and span[0].pos_ == "PRON":
+        return "pronoun"
+    last = next((t for t in reversed(span) if not t.is_punct), head)
+    if any(t.lemma_.lower() in r.statements or t.lower_ in r.statements for t in (head, last)):
+        return "statement"  # "a statement", "A Directorate General of Foreign Trade notification"
+    if any(t.ent_type_ == "PERSON" for t in span):
+        return "named"
+    if head.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or head.pos_ == "PROPN":
+        return "institution"
+    return "title"
+
+
+def _outermost(found: list[_Found]) -> list[_Found]:
+    """A reported statement whose cue lies inside another reported statement's content is
+    part of what that speaker said ("the campaign said it shows he would be awake")."""
+    reported = [f for f in found if not f.direct and f.cue is not None]
+    return [f for f in found if f.direct or f.cue is None or not any(
+        o is not f and o.span[0] <= f.cue.token.idx < o.span[1] and f.cue.token.pos_ in ("VERB", "AUX")
+        and o.cue.token.idx < f.cue.token.idx for o in reported)]
+
+
 def _quote(doc_id: str, doc, text: str, f: _Found) -> Quote:
     start, end = f.span
     speaker_span = None
+    kind = None
     if f.speaker is not None:
         s, e = _char_range(doc, *f.speaker)
         speaker_span = Span(s, e, text[s:e])
+        kind = speaker_kind(doc, *f.speaker)
     return Quote(
         doc=doc_id,
         start=start,
@@ -847,6 +976,7 @@ def _quote(doc_id: str, doc, text: str, f: _Found) -> Quote:
         cue=f.cue.text if f.cue else None,
         relay=f.relay,
         claim=f.cue.claim if f.cue else False,
+        speaker_from=kind,
     )
 
 
@@ -885,4 +1015,5 @@ def find_quotes(doc, doc_id: str) -> list[Quote]:
     direct, pending = _direct_quotes(idx, cues, r)
     found = _attach_unlinked(idx, pending, direct + _reported(idx, cues), cues, r)
     found = _spread_relays(found, idx)
+    found = _outermost(found)
     return [_quote(doc_id, doc, text, f) for f in sorted(found, key=lambda f: f.span[0])]

@@ -31,6 +31,9 @@ MONTHS = {m: i for i, m in enumerate(
 _MONTH_FORMS = {**MONTHS, **{m[:3]: i for m, i in MONTHS.items()}, "sept": 9}
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’»]$")
 _WORD = re.compile(r"[^\W\d_]+")
+# A sentence ends inside the line: a lower-case word, a stop, a space, a capital.
+# Or a quotation closes on a comma inside it: "“..., ” the army" (an attribution, cut off).
+_SENTENCE_INSIDE = re.compile(r"\b[a-z]{2,}[.!?][\"'”’]?\s+[\"“]?[A-Z]|[a-z],[\"”]\s+\w")
 SHORT_TEXT_WORDS = 40
 
 
@@ -88,7 +91,9 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_headline(line: str, r: Rules) -> bool:
-    return not _ends_sentence(line) and 0 < len(line.split()) <= r.max_title_words
+    """A short line with no final stop, unless it holds whole sentences before it stops: a
+    page cut off mid-sentence ("“We are going to ... right now. We are soon going to neg")."""
+    return not _ends_sentence(line) and 0 < len(line.split()) <= r.max_title_words and not _SENTENCE_INSIDE.search(line)
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -141,6 +141,11 @@ class Quote:
     relay: list[str] = field(default_factory=list)  # relayed media: "Reuters", "BelTA"
     claim: bool = False  # asserts that something happened or is so ("X claims that ...")
     speaker: dict[str, Any] | None = None  # resolved actor entity, filled by the pipeline
+    # How the text names the speaker: "named" (a person's name), "title" ("the minister"),
+    # "pronoun" ("he", "it"), "institution" ("the Foreign Ministry"), "statement" ("a
+    # statement issued by ...": its issuer); an analyst reads it as how sure the speaker is.
+    speaker_from: str | None = None
+    speaker_mention: int | None = None  # the mention the speaker resolves to (coding detail, not stored)
 
 
 @dataclass

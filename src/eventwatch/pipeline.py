@@ -80,6 +80,7 @@ class Reader:
         mentions = actors_stage.find_mentions(parsed, reg, doc.published, attribution.scan_quotations(doc.text), doc.text)
         timexes = timex.tag(doc.text, doc.published)
         quotes = attribution.find_quotes(parsed, doc.id)
+        actors_stage.link_speakers(parsed, quotes, mentions, reg)
         by_id = {m.id: m for m in mentions}
 
         def country_of(mid: int) -> str | None:
@@ -136,9 +137,7 @@ def finish(analyses: list[Analysis], people: list[Actor]) -> None:
         by_id = {m.id: m for m in a.mentions}
         ent = lambda mid: actors_stage.entity_of(by_id[mid], by_id, person)  # noqa: E731
         for q in a.quotes:
-            if q.speaker_span is not None:
-                m = best_mention(a.mentions, q.speaker_span.start, q.speaker_span.end)
-                q.speaker = ent(m.id) if m is not None else {"name": q.speaker_span.text, "country": None, "sector": None, "role": None}
+            q.speaker = _speaker_entity(q, a, ent)
         counterpart = None
         for e in a.events:
             e.actor = _dedupe([ent(i) for i in e.actor_mentions])
@@ -152,11 +151,49 @@ def finish(analyses: list[Analysis], people: list[Actor]) -> None:
                 e.recipient = [x for x in e.recipient if x["country"] not in own] or \
                     [c for c in counterpart if c["country"] not in own][:1]
             e.date_precision = timex.precision(e.date)
+            said = _quoted_speaker(e, a.quotes)
             for r in e.reports:
                 r.date = e.date
-                if e.speaker_mention is not None:
+                if said is not None:
+                    r.speaker = said
+                elif e.speaker_mention is not None:
                     r.speaker = ent(e.speaker_mention)
             e.id = _event_id(e)
+
+
+_DETERMINERS = ("the ", "a ", "an ")
+
+
+def _speaker_entity(q, a: Analysis, ent) -> dict | None:
+    """The contract's entity for a quotation's speaker: the mention the actor stage linked
+    (a statement's issuer, a pronoun's referent), named without article or stray stops. Words
+    that name nobody the text resolves ("it", "the statement") give no speaker rather than
+    themselves."""
+    if q.speaker_span is None:
+        return None
+    if q.speaker_mention is not None:
+        x = dict(ent(q.speaker_mention))
+    elif q.speaker_from in ("pronoun", "statement"):
+        return None
+    else:
+        m = best_mention(a.mentions, q.speaker_span.start, q.speaker_span.end)
+        x = dict(ent(m.id)) if m is not None else {"name": q.speaker_span.text, "country": None, "sector": None, "role": None}
+    name = (x.get("name") or "").strip(" ,.;:\"“”‘’'«»")
+    if name.lower().startswith(_DETERMINERS) and " " in name:
+        name = name.split(" ", 1)[1]
+    x["name"] = name
+    return x
+
+
+def _quoted_speaker(e: Event, quotes) -> dict | None:
+    """The resolved speaker of the quotation an event's evidence sits in, if any."""
+    ev = e.reports[0].evidence[0] if e.reports and e.reports[0].evidence else None
+    if ev is None:
+        return None
+    for q in quotes:
+        if q.speaker is not None and q.speaker_mention is not None and q.start <= ev.start < q.end:
+            return q.speaker
+    return None
 
 
 def _self_directed(e: Event) -> bool:

@@ -40,7 +40,8 @@ def quotes(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:
     where, args = _in("doc", doc_ids)
     for r in store.db.execute(f'SELECT * FROM quotes WHERE {where} ORDER BY doc, start', args):
         yield {"doc": r["doc"], "start": r["start"], "end": r["end"], "text": r["text"], "speaker": json.loads(r["speaker"]),
-               "direct": bool(r["direct"]), "cue": r["cue"], "relay": json.loads(r["relay"] or "[]"), "claim": bool(r["claim"])}
+               "speaker_from": r["speaker_from"], "direct": bool(r["direct"]), "cue": r["cue"],
+               "relay": json.loads(r["relay"] or "[]"), "claim": bool(r["claim"])}
 
 
 def actors(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:

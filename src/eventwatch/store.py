@@ -15,7 +15,7 @@ from typing import Iterable
 
 from .model import Actor, Analysis, Event, Quote, Rejected
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS reports (
   evidence TEXT, speaker TEXT, outlet TEXT, relay TEXT, date TEXT);
 CREATE TABLE IF NOT EXISTS quotes (
   doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER, text TEXT,
-  speaker TEXT, direct INTEGER, cue TEXT, relay TEXT, claim INTEGER);
+  speaker TEXT, direct INTEGER, cue TEXT, relay TEXT, claim INTEGER, speaker_from TEXT);
 CREATE TABLE IF NOT EXISTS actors (
   name TEXT PRIMARY KEY, country TEXT, sector TEXT, role TEXT, kind TEXT, aliases TEXT, inferred INTEGER DEFAULT 0);
 CREATE TABLE IF NOT EXISTS actor_files (path TEXT PRIMARY KEY, added TEXT DEFAULT CURRENT_TIMESTAMP);
@@ -104,12 +104,15 @@ class Store:
     def _upgrade(self, version: int) -> None:
         """Version 1 had no per-document events or story features: keep the documents
         (raw bytes included), drop what was derived from them, and mark them for coding
-        again on the next run."""
+        again on the next run. Version 2 had no ``quotes.speaker_from``."""
         with self.db:
             if version == 1:
                 for table in ("events", "reports", "mentions", "quotes"):
                     self.db.execute(f"DROP TABLE IF EXISTS {table}")
                 self.db.execute("ALTER TABLE documents ADD COLUMN features TEXT")
+                self.db.execute("UPDATE documents SET pipeline = NULL")
+            elif version == 2:  # quotes gained speaker_from: code the documents again to fill it
+                self.db.execute("ALTER TABLE quotes ADD COLUMN speaker_from TEXT")
                 self.db.execute("UPDATE documents SET pipeline = NULL")
 
     def close(self) -> None:
@@ -163,8 +166,9 @@ class Store:
                     'INSERT INTO mentions(doc, id, start, "end", text, kind, actor, country, sector, role) VALUES (?,?,?,?,?,?,?,?,?,?)',
                     [(d.id, m.id, m.start, m.end, m.text, m.kind, m.actor, m.country, m.sector, m.role) for m in a.mentions])
                 self.db.executemany(
-                    'INSERT INTO quotes(doc, start, "end", text, speaker, direct, cue, relay, claim) VALUES (?,?,?,?,?,?,?,?,?)',
-                    [(d.id, q.start, q.end, q.text, _j(q.speaker), int(q.direct), q.cue, _j(q.relay), int(q.claim)) for q in a.quotes])
+                    'INSERT INTO quotes(doc, start, "end", text, speaker, direct, cue, relay, claim, speaker_from) VALUES (?,?,?,?,?,?,?,?,?,?)',
+                    [(d.id, q.start, q.end, q.text, _j(q.speaker), int(q.direct), q.cue, _j(q.relay), int(q.claim),
+                      q.speaker_from if q.speaker is not None else None) for q in a.quotes])
                 self.db.executemany("INSERT OR REPLACE INTO coded(id, doc, data) VALUES (?,?,?)",
                                     [(e.id, d.id, _j(e.to_json())) for e in a.events])
             self.db.executemany("INSERT INTO rejected(id, source, reason) VALUES (?,?,?)", [(r.id, r.source, r.reason) for r in rejected])
