@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -65,14 +67,46 @@ class Reader:
                 docs.append(clean.clean(raw))
             except clean.CleanError as e:
                 out.append(Rejected(raw.id, raw.source, str(e)))
-        for doc, parsed in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=32)):
+        for doc, parsed in zip(docs, self._parse([d.text for d in docs])):
             try:
+                if isinstance(parsed, Exception):
+                    raise parsed
                 out.append(self._analyse(doc, parsed))
             except Exception as e:  # a bug must cost one document, never the run
-                where = traceback.extract_tb(e.__traceback__)[-1]
-                out.append(Rejected(doc.id, doc.source, f"internal error ({type(e).__name__}: {e} at "
-                                    f"{Path(where.filename).name}:{where.lineno}); please report it with this document"))
+                out.append(Rejected(doc.id, doc.source, _internal_error(e)))
         return out
+
+    def _parse(self, texts: list[str]) -> list:
+        """Parsed documents (or the exception one of them raised), in order. A text longer
+        than the model's limit is parsed in pieces cut at paragraph breaks and joined back
+        with its offsets intact; a failure costs its own document, not the batch."""
+        limit = self.nlp.max_length
+        short = [i for i, t in enumerate(texts) if len(t) <= limit]
+        parsed: list = [None] * len(texts)
+        try:
+            for i, doc in zip(short, self.nlp.pipe((texts[i] for i in short), batch_size=32)):
+                parsed[i] = doc
+        except Exception:  # one text broke the batch: parse each alone to find which
+            for i in short:
+                parsed[i] = self._parse_one(texts[i])
+        for i, t in enumerate(texts):
+            if parsed[i] is None:
+                parsed[i] = self._parse_one(t)
+        return parsed
+
+    def _parse_one(self, text: str):
+        from spacy.tokens import Doc
+
+        try:
+            if len(text) <= self.nlp.max_length:
+                return self.nlp(text)
+            pieces = nlp.pieces(text, self.nlp.max_length)
+            joined = Doc.from_docs(list(self.nlp.pipe(pieces, batch_size=4)), ensure_whitespace=False)
+            if joined.text != text:  # offsets would no longer point into the cleaned text
+                raise ValueError("the pieces of a long document did not join back into its text")
+            return joined
+        except Exception as e:
+            return e
 
     def _analyse(self, doc: Document, parsed) -> Analysis:
         reg = self.registry
@@ -108,8 +142,31 @@ def _cached_reader(opts: Options, extra: tuple[Actor, ...]) -> Reader:
     return _readers[key]
 
 
+def _die_with_parent() -> None:
+    """A worker holds a loaded model (~300 MB): when the run is killed (SIGTERM, SIGKILL)
+    its workers must go too, not linger on a queue nobody will ever fill. Linux kills
+    us with the parent (PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the orphaning."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="eventwatch-orphan-watch", daemon=True).start()
+
+
 def _init_worker(opts: Options, extra: tuple[Actor, ...]) -> None:
     global _reader
+    _die_with_parent()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _reader = Reader(opts, extra)
 
@@ -117,6 +174,12 @@ def _init_worker(opts: Options, extra: tuple[Actor, ...]) -> None:
 def _work(raws: list[RawDocument]) -> list[Analysis | Rejected]:
     assert _reader is not None
     return _reader.analyse(raws)
+
+
+def _internal_error(e: Exception) -> str:
+    where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return f"internal error ({type(e).__name__}: {e}{at}); please report it with this document"
 
 
 # --- across documents (main process) ---------------------------------------------------

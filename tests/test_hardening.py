@@ -1,0 +1,124 @@
+"""The faults a hostile tester found (issue 14), one test each, on real inputs: the real
+pipeline, real SQLite stores, real subprocesses and a real HTTP server on loopback.
+Each test is named after the behaviour it guards, with the issue's item number."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from eventwatch import pipeline
+from eventwatch.model import Analysis, RawDocument, Rejected
+from eventwatch.settings import Options
+
+from conftest import SAMPLE, SAMPLE_ACTORS, read_jsonl
+from synthetic import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eventwatch.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=timeout)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return pipeline.Reader(Options(workers=1))
+
+
+# --- 1. a document longer than the parser's limit ---------------------------------------
+
+def test_01_a_document_over_the_parser_limit_is_parsed_in_pieces(reader):
+    """spaCy refuses texts over nlp.max_length (E088); that used to cost the whole batch.
+    The limit is lowered here so the long document stays quick to read: the mechanism is
+    the same at 1,000,000 characters."""
+    body = (SAMPLE / "004_2cb5b01ce5caf802.txt").read_text("utf-8")
+    long_text = "\n\n".join([body] * 4)
+    short = (SAMPLE / "003_f674e547d65f028a.txt").read_bytes()
+    saved, limit = reader.nlp.max_length, len(body) + 10
+    reader.nlp.max_length = limit
+    try:
+        out = reader.analyse([RawDocument("long.txt", "long.txt", long_text.encode(), "text"),
+                              RawDocument("short.txt", "short.txt", short, "text")])
+    finally:
+        reader.nlp.max_length = saved
+    assert [type(a).__name__ for a in out] == ["Analysis", "Analysis"], out
+    long_a = out[0]
+    assert len(long_a.document.text) > 3 * limit
+    assert long_a.events and long_a.mentions
+    for e in long_a.events:  # offsets still point into the whole cleaned text
+        for ev in e.reports[0].evidence:
+            assert long_a.document.text[ev.start:ev.end] == ev.text
+    assert max(m.start for m in long_a.mentions) > 3 * limit  # the last piece was read too
+
+
+def test_01_pieces_join_back_and_respect_the_limit():
+    from eventwatch.nlp import pieces
+
+    text = "One.\n\nTwo words here.\nThree " + "x" * 50 + " four. Five"
+    for limit in (3, 7, 12, 30, 1000):
+        got = pieces(text, limit)
+        assert "".join(got) == text and all(0 < len(p) <= limit for p in got)
+
+
+# --- 2. workers die with the run -------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_02_workers_die_with_a_killed_run(tmp_path, sig):
+    corpus = write_corpus(tmp_path / "corpus", 60)
+    proc = subprocess.Popen([sys.executable, "-m", "eventwatch.cli", "run", str(corpus), "--out", str(tmp_path / "out"),
+                             "--db", str(tmp_path / "s.db"), "-j", "2", "--batch-size", "2", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, "the run ended before its workers could be seen"
+            workers = [c for c in _children(proc.pid) if _alive(c)]
+            time.sleep(0.1)
+        assert len(workers) >= 2, "no worker processes appeared"
+        time.sleep(3)  # let them load the model and take work
+        proc.send_signal(sig)
+        proc.wait(30)
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [w for w in workers if _alive(w)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert left == [], f"workers {left} outlived the run killed by {sig.name}"
