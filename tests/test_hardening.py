@@ -122,3 +122,53 @@ def test_02_workers_die_with_a_killed_run(tmp_path, sig):
     for w in left:
         os.kill(w, signal.SIGKILL)
     assert left == [], f"workers {left} outlived the run killed by {sig.name}"
+
+
+# --- 3. two runs on one store -------------------------------------------------------------
+
+def _check_store(db: Path) -> tuple[int, int]:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return (con.execute("SELECT count(*) FROM documents").fetchone()[0],
+                con.execute("SELECT count(*) FROM events").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_03_two_runs_on_one_store_wait_for_each_other(tmp_path):
+    """Each batch is one BEGIN IMMEDIATE transaction: a run that read "not stored yet"
+    cannot have that changed under it by the other run before it writes (it used to fail
+    with UNIQUE or FOREIGN KEY constraint errors)."""
+    corpus = write_corpus(tmp_path / "corpus", 24)
+    db = tmp_path / "shared.db"
+    args = ["run", str(corpus), "--db", str(db), "-j", "1", "--batch-size", "1", "--quiet"]
+    procs = [subprocess.Popen([sys.executable, "-m", "eventwatch.cli", *args, "--out", str(tmp_path / f"out{i}")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in (1, 2)]
+    results = [(p.wait(300), p.stderr.read()) for p in procs]
+    assert [rc for rc, _ in results] == [0, 0], results
+    alone = tmp_path / "alone.db"
+    assert cli("run", str(corpus), "--db", str(alone), "-j", "1", "--quiet", "--out", str(tmp_path / "o3")).returncode == 0
+    assert _check_store(db) == _check_store(alone)
+
+
+def test_03_a_run_waits_for_another_writer_instead_of_failing(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "busy.db"
+    assert cli("run", str(SAMPLE / "004_2cb5b01ce5caf802.txt"), "--db", str(db), "-j", "1", "-q",
+               "--out", str(tmp_path / "o1")).returncode == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, busy for longer than sqlite's default 5 s
+    proc = subprocess.Popen([sys.executable, "-m", "eventwatch.cli", "run", str(SAMPLE / "003_f674e547d65f028a.txt"),
+                             "--db", str(db), "-j", "1", "-q", "--out", str(tmp_path / "o2")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(8)
+    holder.execute("COMMIT")
+    holder.close()
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert _check_store(db)[0] == 2

@@ -6,6 +6,7 @@ processed); 2 usage or set-up error (bad option, unreadable store, missing model
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -89,6 +90,10 @@ def run(
             n_events = sum(1 for _ in query.events(store, result.doc_ids))
     except (ModelNotFound, StoreError, ValueError) as e:
         err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(EXIT_USAGE)
+    except sqlite3.Error as e:  # e.g. another run held the store longer than limits.toml's busy_seconds
+        err.print(f"[red]error:[/] store {opts.db}: {e}; the batches written so far are kept, run again to finish",
+                  highlight=False)
         raise typer.Exit(EXIT_USAGE)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)

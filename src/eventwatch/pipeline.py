@@ -42,7 +42,8 @@ def pipeline_version() -> str:
     CLI, the API or the dashboard does not re-code anything)."""
     h = hashlib.sha256()
     root = Path(str(resources.files("eventwatch")))
-    files = [root / f"{m}.py" for m in CODING_MODULES] + sorted((root / "data").rglob("*.toml"))
+    files = [root / f"{m}.py" for m in CODING_MODULES] + sorted(
+        f for f in (root / "data").rglob("*.toml") if f.name != "limits.toml")  # limits code nothing
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -259,7 +260,7 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
     the stories are the same whatever order the documents arrived in."""
     rules = stories.rules()
     touched: dict[str, list[str]] = {}
-    with store.db:  # one transaction for the whole batch
+    with store.transaction():  # within the batch's transaction
         for f in sorted(new, key=lambda f: f.doc):
             linked = []
             for doc, data in store.candidates(f.keys(), f.doc):
@@ -342,6 +343,11 @@ def link_claims(store: Store, new: list[stories.Claim]) -> None:
 def split_event(store: Store, event_id: str) -> list[str]:
     """An analyst's "these are not the same act": keep the event's reports apart from now
     on and recompute its story. Returns the ids of the events that replace it."""
+    with store.transaction():
+        return _split_event(store, event_id)
+
+
+def _split_event(store: Store, event_id: str) -> list[str]:
     row = store.db.execute("SELECT coded, story FROM events WHERE id = ?", (event_id,)).fetchone()
     if row is None:
         raise KeyError(event_id)
@@ -435,12 +441,14 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
             met[:] = [p for p in people if p.inferred and id(p) not in stored]
             finish(analyses, people)
             feats = {a.document.id: stories.features(a) for a in analyses}
-            replaced = store.stories_of(feats)
-            store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad,
-                              {d: {**asdict(f), "keys": f.keys()} for d, f in feats.items()})
-            assign_stories(store, list(feats.values()), {s for s in replaced.values() if s})
-            link_claims(store, [c for a in analyses for c in claims_of(a)])
-            store.save_actors(_actors_seen(analyses, people, registry))
+            claims = [c for a in analyses for c in claims_of(a)]
+            with store.transaction():  # a batch is written whole, and never interleaved with another run's
+                replaced = store.stories_of(feats)
+                store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad,
+                                  {d: {**asdict(f), "keys": f.keys()} for d, f in feats.items()})
+                assign_stories(store, list(feats.values()), {s for s in replaced.values() if s})
+                link_claims(store, claims)
+                store.save_actors(_actors_seen(analyses, people, registry))
             result.rejected.extend(bad)
             for a in analyses:
                 result.warnings.extend(f"{a.document.source or a.document.id}: {n}" for n in a.document.notes)

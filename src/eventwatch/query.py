@@ -536,7 +536,7 @@ def confirm_actors(store: Store, names: list[str] | None = None) -> list[dict]:
     ``--unreviewed`` list and are returned for writing into the analyst's actor file."""
     rows = store.db.execute("SELECT * FROM actors WHERE inferred = 1 ORDER BY name").fetchall()
     chosen = [r for r in rows if names is None or r["name"] in names]
-    with store.db:
+    with store.transaction():
         store.db.executemany("UPDATE actors SET inferred = 0 WHERE name = ?", [(r["name"],) for r in chosen])
     return [{"name": r["name"], "country": r["country"], "sector": r["sector"], "role": r["role"],
              "kind": r["kind"] or "person", "aliases": json.loads(r["aliases"] or "[]")} for r in chosen]
