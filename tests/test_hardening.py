@@ -172,3 +172,44 @@ def test_03_a_run_waits_for_another_writer_instead_of_failing(tmp_path):
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert _check_store(db)[0] == 2
+
+
+# --- 4. one id, two texts -----------------------------------------------------------------
+
+def test_04_a_reused_id_with_another_text_is_refused_by_name(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    first = "Lithuania closed its border with Belarus on Monday, the interior ministry said."
+    second = "Poland expelled a Belarusian diplomat on Tuesday, the foreign ministry said."
+    feed.write_text("\n".join(json.dumps({"id": "a", "text": t}) for t in (first, second, first)) + "\n", "utf-8")
+    run = cli("run", str(feed), "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "out"), "-j", "1")
+    assert run.returncode == 1, run.stderr
+    err = one_line(run.stderr)
+    assert "rejected a (feed.jsonl:2): id 'a' is already used by feed.jsonl:1 for a different text" in err
+    assert "feed.jsonl:3" not in err  # the same text again is no conflict
+    docs = read_jsonl(tmp_path / "out" / "documents.jsonl")
+    assert [(d["doc"], d["text"]) for d in docs] == [("a", first)]
+
+
+# --- 5. symbolic links ----------------------------------------------------------------------
+
+def test_05_symbolic_links_are_refused_unless_followed(tmp_path):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "passwd.txt").write_text("root:x:0:0:root:/root:/bin/bash\nLithuania closed its border with Belarus.\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "x.txt").symlink_to(secret / "passwd.txt")
+    (corpus / "inner").symlink_to(secret, target_is_directory=True)
+    (corpus / "ok.txt").write_bytes((SAMPLE / "004_2cb5b01ce5caf802.txt").read_bytes())
+    (tmp_path / "top.txt").symlink_to(secret / "passwd.txt")
+    db = tmp_path / "s.db"
+    run = cli("run", str(corpus), str(tmp_path / "top.txt"), "--db", str(db), "--out", str(tmp_path / "out"), "-j", "1")
+    assert run.returncode == 1, run.stderr
+    err = one_line(run.stderr)
+    for name in ("x.txt", "inner", "top.txt"):
+        assert f"rejected {name} (" in err and "is a symbolic link" in err and "--follow-links" in err, err
+    assert [d["doc"] for d in read_jsonl(tmp_path / "out" / "documents.jsonl")] == ["ok.txt"]
+    followed = cli("run", str(tmp_path / "top.txt"), "--follow-links", "--db", str(tmp_path / "f.db"),
+                   "--out", str(tmp_path / "out2"), "-j", "1")
+    assert followed.returncode == 0, followed.stderr
+    assert [d["doc"] for d in read_jsonl(tmp_path / "out2" / "documents.jsonl")] == ["top.txt"]

@@ -58,6 +58,7 @@ def run(
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per batch and per store transaction."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1, help="Refuse documents larger than this."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Code stored documents again even if unchanged."),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read files and folders that are symbolic links (refused by default)."),
     second_opinion: bool = typer.Option(False, "--second-opinion", help="Ask sentence embeddings about event-like sentences no trigger matched (slower)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
 ) -> None:
@@ -71,7 +72,8 @@ def run(
             err.print(f"[red]error:[/] actor file {f} does not exist")
             raise typer.Exit(EXIT_USAGE)
     opts = Options(db=db or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
-                   batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion)
+                   batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion,
+                   follow_links=follow_links)
     if workers:
         opts.workers = workers
     total = _count_inputs(inputs)

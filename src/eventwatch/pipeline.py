@@ -407,7 +407,7 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
 def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, str], None] | None = None) -> RunResult:
     """Process the files and folders ``inputs`` into the store. ``progress(kind, doc_id)`` is
     called per document with kind "done", "skipped" or "rejected"."""
-    return process(ingest.read_inputs(inputs, opts.max_bytes), opts, progress)
+    return process(ingest.read_inputs(inputs, opts.max_bytes, opts.follow_links), opts, progress)
 
 
 def process(raws: Iterable[RawDocument | Rejected], opts: Options,
