@@ -213,3 +213,173 @@ def test_05_symbolic_links_are_refused_unless_followed(tmp_path):
                    "--out", str(tmp_path / "out2"), "-j", "1")
     assert followed.returncode == 0, followed.stderr
     assert [d["doc"] for d in read_jsonl(tmp_path / "out2" / "documents.jsonl")] == ["top.txt"]
+
+
+# --- the HTTP API (6, 10-13, 17, 18, 20) ------------------------------------------------------
+
+from api_fixtures import TOKEN, copy_store, serving  # noqa: E402
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def odd_store(tmp_path_factory) -> Path:
+    """A store holding a document whose id has slashes and whose title is a spreadsheet formula."""
+    tmp = tmp_path_factory.mktemp("odd")
+    feed = tmp / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "reports/2025/a.txt", "title": FORMULA, "outlet": "+Outlet",
+                                "text": (SAMPLE / "004_2cb5b01ce5caf802.txt").read_text("utf-8")}) + "\n", "utf-8")
+    pipeline.run([feed], Options(db=tmp / "odd.db", workers=1))
+    return tmp / "odd.db"
+
+
+def _raw_http(port: int, head: str, body: bytes = b"", wait: float = 10) -> tuple[int, bytes]:
+    """Send a request by hand (headers promising more than is sent) and read the answer."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    status = int(data.split(b" ", 2)[1]) if data else 0
+    return status, data
+
+
+def test_06_writes_check_the_token_and_size_before_reading_the_body(sample_run, tmp_path):
+    with serving(copy_store(sample_run.db, tmp_path / "s.db"), TOKEN) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        big = 100 * 1024 * 1024
+        # 100 MB promised, nothing sent: the answer comes at once, not after the body
+        no_token = _raw_http(port, f"POST /api/documents HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json\n"
+                                   f"Content-Length: {big}\n")
+        assert no_token[0] == 401, no_token
+        too_big = _raw_http(port, f"POST /api/documents HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json\n"
+                                  f"Authorization: Bearer {TOKEN}\nContent-Length: {big}\n")
+        assert too_big[0] == 413, too_big
+        chunk = b"x" * (1 << 20)
+        chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(14)) + b"0\r\n\r\n"
+        streamed = _raw_http(port, f"POST /api/documents HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json\n"
+                                   f"Authorization: Bearer {TOKEN}\nTransfer-Encoding: chunked\n", chunked)
+        assert streamed[0] == 413, streamed
+        malformed = server.request("/api/documents", "POST", None, {"Content-Type": "application/json"})
+        req = _raw_http(port, "POST /api/documents HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json\n"
+                              "Content-Length: 5\n", b"{oops")
+        assert req[0] == 401 and malformed.status == 401
+        assert server.request("/api/documents", "POST", {"text": "Lithuania closed its border."}, AUTH).status == 201
+
+
+def test_10_document_ids_with_slashes_open_in_the_api(odd_store, tmp_path):
+    from urllib.parse import quote
+
+    with serving(copy_store(odd_store, tmp_path / "s.db"), None) as server:
+        doc = server.json("/api/documents/" + quote("reports/2025/a.txt", safe=""))
+        assert doc["doc"] == "reports/2025/a.txt" and doc["events"]
+        assert server.json("/api/documents/reports/2025/a.txt")["doc"] == "reports/2025/a.txt"
+        assert server.get("/api/documents/reports/2025/none.txt").status == 404
+
+
+def test_11_out_of_range_numbers_and_lone_surrogates_are_422(sample_run, tmp_path):
+    with serving(copy_store(sample_run.db, tmp_path / "s.db"), TOKEN) as server:
+        for path in ("/api/events?offset=9223372036854775808", "/api/events?limit=9223372036854775808",
+                     "/api/events.csv?limit=9223372036854775808", "/api/actors?offset=9223372036854775808",
+                     "/api/stories.csv?offset=9223372036854775808"):
+            reply = server.get(path)
+            assert reply.status == 422, (path, reply.status, reply.body[:300])
+        reply = server.request("/api/documents", "POST", {"text": "Lithuania closed \ud800 its border."}, AUTH)
+        assert reply.status == 422 and "lone surrogate" in reply.text, reply.body[:300]
+
+
+def _csv(server, path: str) -> list[list[str]]:
+    import csv
+    import io
+
+    reply = server.get(path)
+    assert reply.status == 200, (path, reply.body[:300])
+    return list(csv.reader(io.StringIO(reply.text)))
+
+
+def test_12_csv_offset_without_limit_and_the_same_columns_when_empty(api_server):
+    full = _csv(api_server, "/api/events.csv")
+    assert len(full) > 5
+    assert _csv(api_server, "/api/events.csv?offset=3") == [full[0], *full[4:]]
+    empty = _csv(api_server, "/api/events.csv?q=no-such-words-anywhere")
+    assert empty == [full[0]]
+
+
+def test_13_a_nul_in_a_search_is_refused_not_everything(api_server):
+    everything = api_server.json("/api/events?limit=1")["total"]
+    assert everything > 1
+    reply = api_server.get("/api/events?q=%00")
+    assert reply.status == 422 and "NUL" in reply.text
+    assert api_server.get("/api/events?actor=Lukashenko%00x").status == 422
+
+
+def test_17_csv_cells_that_would_run_as_formulas_are_defused(odd_store, tmp_path):
+    import csv
+
+    from eventwatch import export
+    from eventwatch.store import Store
+
+    with Store(odd_store) as store:
+        export.export(store, tmp_path / "csv", "csv")
+    with open(tmp_path / "csv" / "documents.csv", encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert row["title"] == "'" + FORMULA and row["outlet"] == "'+Outlet"
+    with serving(copy_store(odd_store, tmp_path / "s.db"), None) as server:
+        rows = _csv(server, "/api/stories.csv")
+        assert rows[1][rows[0].index("title")] == "'" + FORMULA
+        events = _csv(server, "/api/events.csv")
+        score = events[0].index("score")
+        assert any(r[score].startswith("-") for r in events[1:])  # numbers stay numbers
+
+
+def test_18_a_foreign_host_header_is_refused(api_server):
+    assert api_server.request("/api/events?limit=1", headers={"Host": "evil.example:8000"}).status == 421
+    assert api_server.request("/", headers={"Host": "rebind.attacker.test"}).status == 421
+    assert api_server.request("/api/events?limit=1", headers={"Host": "localhost:8000"}).status == 200
+
+
+def test_20_a_public_server_needs_a_token_for_reads_too(sample_run, tmp_path):
+    from eventwatch.api import create_app
+
+    db = copy_store(sample_run.db, tmp_path / "s.db")
+    with pytest.raises(ValueError, match="at least 16"):
+        create_app(db, token="short-token")
+    with pytest.raises(ValueError, match="without a token"):
+        create_app(db, token="", read_token="", host="0.0.0.0")
+    read = "read-token-0123456789abcdef"
+    with serving(db, TOKEN, read_token=read, host="0.0.0.0") as server:
+        assert server.get("/api/events?limit=1").status == 401
+        assert server.get("/api/documents/003_f674e547d65f028a.txt").status == 401
+        assert server.get("/api/events.csv").status == 401
+        assert server.request("/api/events?limit=1", headers={"Authorization": f"Bearer {read}"}).status == 200
+        assert server.request("/api/events?limit=1", headers=AUTH).status == 200  # the write token reads too
+        assert server.request("/api/documents", "POST", {"text": "Lithuania closed its border."},
+                              {"Authorization": f"Bearer {read}"}).status == 401  # reading is not writing
+        assert server.get("/").status == 200  # the page itself holds no data
+
+
+def test_20_a_422_does_not_echo_a_huge_input(sample_run, tmp_path):
+    with serving(copy_store(sample_run.db, tmp_path / "s.db"), TOKEN) as server:
+        reply = server.request("/api/documents", "POST", {"text": "x", "id": "y" * 60_000}, AUTH)
+        assert reply.status == 422 and "id" in reply.text and len(reply.body) < 2000, len(reply.body)
+        reply = server.get("/api/events?actor=" + "z" * 8000)
+        assert reply.status == 422 and len(reply.body) < 2000, len(reply.body)
+
+
+def test_20_serve_refuses_a_short_token(sample_run, tmp_path):
+    db = copy_store(sample_run.db, tmp_path / "s.db")
+    run = cli("serve", "--db", str(db), "--port", "1", env={"EVENTWATCH_API_TOKEN": "1234"}, timeout=120)
+    assert run.returncode == 2 and "at least 16" in one_line(run.stderr)
+
+
+@pytest.fixture(scope="module")
+def api_server(sample_run, tmp_path_factory):
+    db = copy_store(sample_run.db, tmp_path_factory.mktemp("hard-api") / "store.db")
+    with serving(db, TOKEN) as server:
+        yield server

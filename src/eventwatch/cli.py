@@ -197,22 +197,21 @@ def serve(
 
     import uvicorn
 
-    from .api import TOKEN_ENV, create_app, is_loopback
+    from .api import HOSTS_ENV, TOKEN_ENV, create_app, is_loopback
     from .store import StoreError
 
     path = db or default_db()
     if not path.exists():
         err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
         raise typer.Exit(EXIT_USAGE)
-    if not is_loopback(host) and not os.environ.get(TOKEN_ENV):
-        err.print(f"[red]error:[/] refusing to listen on {host}, which other machines can reach, without a token; "
-                  f"set {TOKEN_ENV} or use --host 127.0.0.1")
-        raise typer.Exit(EXIT_USAGE)
     try:
-        application = create_app(path)
-    except StoreError as e:
-        err.print(f"[red]error:[/] {e}")
+        application = create_app(path, host=host)
+    except (StoreError, ValueError) as e:
+        err.print(f"[red]error:[/] {e}{'; or use --host 127.0.0.1' if not is_loopback(host) else ''}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
+    if not is_loopback(host):
+        out_console.print(f"reads and writes need 'Authorization: Bearer <token>' on {host}; clients must reach it by "
+                          f"a name listed in {HOSTS_ENV} or by {host}", soft_wrap=True, highlight=False)
     shown = f"[{host}]" if ":" in host else host
     out_console.print(f"eventwatch dashboard: http://{shown}:{port}/  (API: http://{shown}:{port}/openapi.json)",
                       soft_wrap=True, highlight=False)

@@ -22,6 +22,19 @@ def _flat(value):
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """One CSV cell: lists and objects as JSON text, and text that a spreadsheet would run
+    as a formula led by an apostrophe (OWASP's advice), so it is shown, never run."""
+    value = _flat(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as f:
@@ -37,7 +50,7 @@ def write_csv(rows: list[dict], path: Path) -> int:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for r in rows:
-            w.writerow({k: _flat(v) for k, v in r.items()})
+            w.writerow({k: csv_cell(v) for k, v in r.items()})
     return len(rows)
 
 

@@ -260,9 +260,9 @@ def find_events(store: Store, f: EventFilter, sort: str = "date", limit: int | N
     """One page of events matching ``f``, each with every report. ``sort`` is one of
     EVENT_SORTS, ``-`` first for descending; undated events always come last."""
     where, args = _event_where(store, f)
-    page = " LIMIT ? OFFSET ?" if limit is not None else ""
-    rows = _conn(store).execute(f"SELECT e.* FROM events e WHERE {where} ORDER BY {_order(sort)}{page}",
-                                [*args, *((limit, offset) if limit is not None else ())]).fetchall()
+    # LIMIT -1 is SQLite's "no limit": the offset applies with or without a page size.
+    rows = _conn(store).execute(f"SELECT e.* FROM events e WHERE {where} ORDER BY {_order(sort)} LIMIT ? OFFSET ?",
+                                [*args, -1 if limit is None else limit, offset]).fetchall()
     return _event_records(store, rows)
 
 
