@@ -383,3 +383,100 @@ def api_server(sample_run, tmp_path_factory):
     db = copy_store(sample_run.db, tmp_path_factory.mktemp("hard-api") / "store.db")
     with serving(db, TOKEN) as server:
         yield server
+
+
+# --- 7. a malformed actor file --------------------------------------------------------------
+
+def test_07_a_malformed_actor_file_is_refused_before_it_is_remembered(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[actor]]\nname = "Kęstutis Budrys"\naliases = [oops\n', "utf-8")
+    db, doc = tmp_path / "s.db", str(SAMPLE / "004_2cb5b01ce5caf802.txt")
+    first = cli("run", doc, "--actors", str(bad), "--db", str(db), "--out", str(tmp_path / "o1"), "-j", "1", "-q")
+    assert first.returncode == 2 and "actor file" in first.stderr and "bad.toml" in first.stderr
+    later = cli("run", doc, "--db", str(db), "--out", str(tmp_path / "o2"), "-j", "1", "-q")
+    assert later.returncode == 0, later.stderr  # nothing was remembered
+
+
+def test_07_a_remembered_file_that_broke_is_skipped_and_can_be_forgotten(tmp_path):
+    people = tmp_path / "people.toml"
+    people.write_bytes(SAMPLE_ACTORS.read_bytes())
+    db = tmp_path / "s.db"
+    assert cli("run", str(SAMPLE / "004_2cb5b01ce5caf802.txt"), "--actors", str(people), "--db", str(db),
+               "--out", str(tmp_path / "o1"), "-j", "1", "-q").returncode == 0
+    people.write_text("[[actor]]\nrole = 'no name'\n", "utf-8")  # edited into a broken file afterwards
+    later = cli("run", str(SAMPLE / "003_f674e547d65f028a.txt"), "--db", str(db), "--out", str(tmp_path / "o2"), "-j", "1")
+    assert later.returncode == 0, later.stderr
+    assert "has no name" in one_line(later.stderr) and "actors --forget" in one_line(later.stderr)
+    forgot = cli("actors", "--db", str(db), "--forget", str(people))
+    assert forgot.returncode == 0 and "forgot" in forgot.stdout
+    clean = cli("run", str(SAMPLE / "002_85dd2fa22fd9efb4.txt"), "--db", str(db), "--out", str(tmp_path / "o3"), "-j", "1")
+    assert clean.returncode == 0 and "people.toml" not in clean.stderr
+    again = cli("actors", "--db", str(db), "--forget", str(people))
+    assert again.returncode == 2 and "does not remember" in one_line(again.stderr)
+
+
+# --- 8. --db ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["actors"], ["stories"], ["export", "--out", "OUT"], ["split", "ev-000000000000"],
+                                     ["confirm-actors", "--to", "OUT/people.toml"]])
+def test_08_only_run_creates_a_store(tmp_path, command):
+    typo = tmp_path / "typo" / "store.db"
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in command]
+    proc = cli(*args, "--db", str(typo))
+    assert proc.returncode == 2 and "no store at" in one_line(proc.stderr), proc.stderr
+    assert not typo.exists() and not typo.parent.exists()
+
+
+def test_08_a_database_url_is_refused(tmp_path):
+    proc = cli("run", str(SAMPLE / "004_2cb5b01ce5caf802.txt"), "--db", "postgresql://user@localhost/events",
+               "--out", str(tmp_path / "out"), "-j", "1", "-q")
+    assert proc.returncode == 2 and "looks like a URL" in one_line(proc.stderr)
+    assert not (Path.cwd() / "postgresql:").exists()
+
+
+# --- 9. actors --json -----------------------------------------------------------------------------
+
+def test_09_actors_json_is_json_lines(sample_run):
+    proc = cli("actors", "--db", str(sample_run.db), "--json")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) > 3 and all({"name", "country", "aliases"} <= r.keys() for r in rows)
+
+
+# --- 14. --out is checked before the work --------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["file", "proc"])
+def test_14_an_unwritable_out_is_an_error_before_processing(tmp_path, where):
+    out = tmp_path / "a-file" if where == "file" else Path("/proc/eventwatch-out")
+    if where == "file":
+        out.write_text("not a folder")
+    db = tmp_path / "s.db"
+    start = time.monotonic()
+    proc = cli("run", str(SAMPLE), "--db", str(db), "--out", str(out), "-j", "1")
+    assert proc.returncode == 2 and "cannot write the results to --out" in one_line(proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr and not db.exists()  # refused before a document was read
+    assert time.monotonic() - start < 60
+
+
+# --- 15. usage errors and empty successes -----------------------------------------------------------
+
+def test_15_split_of_a_one_report_event_is_an_error(sample_run, tmp_path):
+    db = copy_store(sample_run.db, tmp_path / "s.db")
+    single = next(e for e in sample_run.rows("events") if len(e["reports"]) == 1)
+    proc = cli("split", single["id"], "--db", str(db))
+    assert proc.returncode == 2 and "nothing to split" in one_line(proc.stderr)
+
+
+def test_15_export_of_a_missing_document_is_an_error(sample_run, tmp_path):
+    proc = cli("export", "--out", str(tmp_path / "out"), "--db", str(sample_run.db), "--doc", "no-such-doc.txt")
+    assert proc.returncode == 2 and "no document 'no-such-doc.txt'" in one_line(proc.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("given", ["https://www.lrt.lt/en/news-in-english/19/2718411", "missing-folder/none.txt"])
+def test_15_a_url_or_missing_input_is_a_usage_error(tmp_path, given):
+    proc = cli("run", given, "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "out"), "-j", "1")
+    assert proc.returncode == 2, proc.stderr
+    err = one_line(proc.stderr)
+    assert given in err and ("is a URL" in err if "://" in given else "no such file or folder" in err)

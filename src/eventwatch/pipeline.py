@@ -352,6 +352,8 @@ def _split_event(store: Store, event_id: str) -> list[str]:
     if row is None:
         raise KeyError(event_id)
     coded = json.loads(row["coded"] or "[]")
+    if len(coded) < 2:
+        raise ValueError(f"event {event_id} was coded from one report only; there is nothing to split")
     store.keep_apart(coded)
     docs = [r[0] for r in store.db.execute("SELECT DISTINCT doc FROM reports WHERE event = ?", (event_id,))]
     story = row["story"]
@@ -415,16 +417,27 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
     """Process documents already in memory (the API's entry point; ``run`` reads files)."""
     t0 = time.perf_counter()
     result = RunResult()
+    for path in opts.actor_files:
+        actors_stage.check_actor_file(path)  # ValueError: refused before the store remembers it
     store = Store(opts.db)
     try:
         if opts.actor_files:
             store.remember_actor_files(opts.actor_files)
         remembered = []
+        given = {str(Path(p).resolve()) for p in opts.actor_files}
         for path in store.actor_files():
-            if Path(path).is_file():
-                remembered.append(path)
-            else:
+            if path in given:
+                continue
+            if not Path(path).is_file():
                 result.warnings.append(f"actor file {path} (remembered by the store) is gone; running without it")
+                continue
+            try:
+                actors_stage.check_actor_file(path)
+            except ValueError as e:
+                result.warnings.append(f"{e}; running without it (remembered by the store: "
+                                       f"'eventwatch actors --forget {path}' drops it)")
+                continue
+            remembered.append(path)
         opts.actor_files = tuple(dict.fromkeys([*remembered, *(str(Path(p).resolve()) for p in opts.actor_files)]))
         known_people = tuple(store.inferred_actors())
         met: list[Actor] = []  # people inferred in earlier batches of this run

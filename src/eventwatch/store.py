@@ -8,6 +8,7 @@ the pipeline itself changed (``documents.pipeline`` records which version coded 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -76,9 +77,15 @@ def _j(value) -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open the store at ``path``; with ``create``, make it (and its folder) if missing.
+        Only ``run`` creates a store: every other command refuses a path that holds none."""
         self.path = Path(path)
         self._depth = 0
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
+            raise StoreError(f"{path} looks like a URL; the store is a SQLite file, give its path")
+        if not create and not self.path.is_file():
+            raise StoreError(f"no store at {self.path}; run 'eventwatch run' first or pass --db")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=limits.store("busy_seconds"))
@@ -158,6 +165,12 @@ class Store:
     def remember_actor_files(self, paths: Iterable[str]) -> None:
         with self.transaction():
             self.db.executemany("INSERT OR IGNORE INTO actor_files(path) VALUES (?)", [(str(Path(p).resolve()),) for p in paths])
+
+    def forget_actor_file(self, path: str | Path) -> bool:
+        """Stop using a remembered actor file; False if the store did not remember it."""
+        with self.transaction():
+            gone = self.db.execute("DELETE FROM actor_files WHERE path IN (?, ?)", (str(path), str(Path(path).resolve())))
+        return gone.rowcount > 0
 
     def inferred_actors(self) -> list[Actor]:
         rows = self.db.execute("SELECT * FROM actors WHERE inferred = 1").fetchall()
