@@ -480,3 +480,23 @@ def test_15_a_url_or_missing_input_is_a_usage_error(tmp_path, given):
     assert proc.returncode == 2, proc.stderr
     err = one_line(proc.stderr)
     assert given in err and ("is a URL" in err if "://" in given else "no such file or folder" in err)
+
+
+# --- 16. short HTML and UTF-16 -------------------------------------------------------------------
+
+def test_16_short_html_and_utf16_text_are_read(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "short.html").write_text("<p>Lithuania expelled a Belarusian diplomat.</p>", "utf-8")
+    text = "Poland closed a border crossing with Belarus on Monday, the interior ministry said.\n"
+    (corpus / "bom.txt").write_bytes(text.encode("utf-16"))
+    (corpus / "le.txt").write_bytes(("Latvia " + text).encode("utf-16-le"))
+    (corpus / "script.html").write_text("<html><script>var a = 1;</script></html>", "utf-8")
+    run = cli("run", str(corpus), "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "out"), "-j", "1")
+    assert run.returncode == 1, run.stderr  # only the page without any text is refused
+    assert "rejected script.html" in one_line(run.stderr) and "no article text" in one_line(run.stderr)
+    docs = {d["doc"]: d["text"] for d in read_jsonl(tmp_path / "out" / "documents.jsonl")}
+    assert docs == {"short.html": "Lithuania expelled a Belarusian diplomat.", "bom.txt": text.strip(),
+                    "le.txt": "Latvia " + text.strip()}
+    events = read_jsonl(tmp_path / "out" / "events.jsonl")
+    assert any(r["doc"] == "short.html" for e in events for r in e["reports"])

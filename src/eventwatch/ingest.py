@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .model import RawDocument, Rejected
+from .model import RawDocument, Rejected, utf16_encoding
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -53,7 +53,7 @@ def check_bytes(doc_id: str, source: str, data: bytes, max_bytes: int) -> Reject
         return Rejected(doc_id, source, "empty document")
     if len(data) > max_bytes:
         return Rejected(doc_id, source, f"too large ({_mb(len(data))} > {_mb(max_bytes)} limit; raise --max-bytes)")
-    reason = _binary_reason(data)
+    reason = None if utf16_encoding(data) else _binary_reason(data)
     return Rejected(doc_id, source, reason) if reason else None
 
 
