@@ -439,6 +439,10 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
                 continue
             remembered.append(path)
         opts.actor_files = tuple(dict.fromkeys([*remembered, *(str(Path(p).resolve()) for p in opts.actor_files)]))
+        # People inferred by earlier runs join the resolution across documents here, in the
+        # main process, but never the reading of a document: a document's coding depends
+        # only on its bytes, the actor files and the pipeline version (what the store keys
+        # it by), so a run resumed after a kill codes it exactly as an uninterrupted run.
         known_people = tuple(store.inferred_actors())
         met: list[Actor] = []  # people inferred in earlier batches of this run
         stored = {id(p) for p in known_people}
@@ -479,12 +483,12 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         if first is None:
             pass  # nothing new: every input was stored already or rejected
         elif workers == 1 or len(first) < opts.batch_size:
-            reader = _cached_reader(opts, known_people)
+            reader = _cached_reader(opts, ())
             handle(first, reader.analyse(first))
             for batch in batches:
                 handle(batch, reader.analyse(batch))
         else:
-            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts, known_people)) as pool:
+            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts, ())) as pool:
                 pending: deque[tuple[list[RawDocument], Future]] = deque()
                 for batch in _chain(first, batches):
                     pending.append((batch, pool.submit(_work, batch)))
