@@ -223,6 +223,7 @@ def _from_html(html: str) -> tuple[str | None, str, str | None, str | None]:
     return meta.get("title"), meta.get("text") or "", meta.get("sitename"), meta.get("date")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_TEXT = ("script", "style", "noscript", "template", "head", "nav", "footer", "svg", "form", "button", "iframe")
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "tr",
            "title", "header", "main", "pre", "dd", "dt", "figcaption"}
@@ -234,6 +235,7 @@ def _plain_html(html: str) -> tuple[str | None, str]:
     import lxml.etree
     import lxml.html
 
+    html = _CONTROL.sub("", html)  # lxml refuses to hold control characters (found by tests/test_fuzz.py)
     try:
         root = lxml.html.fromstring(html)
     except (lxml.etree.ParserError, ValueError):
