@@ -151,8 +151,25 @@ def reader():
     return pipeline.Reader(Options(workers=1))
 
 
-article = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.sampled_from(FRAGMENTS[:20]), st.text(max_size=12)),
-                   min_size=5, max_size=60).map("".join)
+# Sentences shaped like the news the coder reads (who did what to whom, when, says whom),
+# so events, quotes and dates are exercised too, with hostile fragments in between.
+ACTORS = ["Lithuania", "Belarus", "Poland", "Russia", "the European Union", "NATO", "Alexander Lukashenko",
+          "Lithuanian Foreign Minister Kęstutis Budrys", "the Belarusian border guards", "he", "the minister",
+          "Varankov", "the State Border Committee", "Vilnius", "Minsk", "Łukašenka's government", ""]
+ACTS = ["demanded that", "refused to talk to", "accused", "expelled diplomats of", "closed the border with",
+        "threatened", "met", "signed an agreement with", "condemned", "sent aid to", "attacked", "protested against",
+        "imposed sanctions on", "called on", "will not negotiate with", "denied that", "said", "warned"]
+TIMES = ["", "on Tuesday", "yesterday", "last week", "on November 12", "in 2025", "on 31 February", "next month",
+         "two days ago", "at 10:00", "on 2025-11-27", "in the 1990s"]
+sentence = st.one_of(
+    st.tuples(st.sampled_from(ACTORS), st.sampled_from(ACTS), st.sampled_from(ACTORS), st.sampled_from(TIMES)).map(
+        lambda t: f"{t[0]} {t[1]} {t[2]} {t[3]}."),
+    st.tuples(st.sampled_from(["\"", "“", "«", "'"]), st.sampled_from(ACTS), st.sampled_from(ACTORS),
+              st.sampled_from(["\"", "”", "»", "'", ""]), st.sampled_from(ACTORS), st.sampled_from(["said", "noted", "told BelTA"])).map(
+        lambda t: f"{t[0]}We {t[1]} {t[2]},{t[3]} {t[4]} {t[5]}."),
+)
+article = st.lists(st.one_of(sentence, sentence, st.sampled_from(FRAGMENTS), st.text(max_size=12)),
+                   min_size=3, max_size=30).map(" ".join)
 
 
 @settings(FUZZ, max_examples=400)
