@@ -190,14 +190,14 @@ def create_app(db: str | Path, token: str | None = None, read_token: str | None 
     if not is_loopback(host) and not readers:
         raise ValueError(f"refusing to serve {host}, which other machines can reach, without a token: set {READ_TOKEN_ENV} "
                          f"or {TOKEN_ENV}")
-    Store(db).close()  # fails early, with StoreError, on a file that is not a store
+    Store(db, create=False).close()  # fails early, with StoreError, on a missing file or one that is not a store
     local = threading.local()
     write_lock = threading.Lock()
 
     def reader() -> Store:
         """One connection per server thread: SQLite connections are not shared across threads."""
         if getattr(local, "store", None) is None:
-            local.store = Store(db)
+            local.store = Store(db, create=False)
         return local.store
 
     def authorised(request: Request) -> None:
