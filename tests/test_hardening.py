@@ -500,3 +500,23 @@ def test_16_short_html_and_utf16_text_are_read(tmp_path):
                     "le.txt": "Latvia " + text.strip()}
     events = read_jsonl(tmp_path / "out" / "events.jsonl")
     assert any(r["doc"] == "short.html" for e in events for r in e["reports"])
+
+
+def test_12_exported_csv_has_the_same_columns_when_empty(sample_run, tmp_path):
+    import csv
+
+    from eventwatch import export, query
+    from eventwatch.store import Store
+
+    with Store(sample_run.db) as store:
+        export.export(store, tmp_path / "full", "csv")
+        export.export(store, tmp_path / "none", "csv", doc_ids=[])
+        records = {t: next(iter(getattr(query, t)(store)), None) for t in export.TABLES}
+    for table in export.TABLES:
+        with open(tmp_path / "full" / f"{table}.csv", encoding="utf-8") as f:
+            full = next(csv.reader(f))
+        with open(tmp_path / "none" / f"{table}.csv", encoding="utf-8") as f:
+            empty = list(csv.reader(f))
+        assert empty == [full], table
+        if records[table] is not None:
+            assert full == list(records[table]), table  # the declared columns are the records' own

@@ -28,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 
 from . import limits, query
-from .export import csv_cell
+from .export import COLUMNS, csv_cell
 from .query import EVENT_TYPES, EventFilter
 from .store import Store
 
@@ -157,9 +157,7 @@ def _sorted(rows: list[dict], sort: str, keys: dict[str, Callable[[dict], Any]])
     return sorted(present, key=key, reverse=sort.startswith("-")) + missing
 
 
-# The columns of an event record (query._event_records), empty or not.
-EVENT_CSV = ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
-             "story", "trigger", "sources", "merged_on", "reports"]
+EVENT_CSV = COLUMNS["events"]  # the same header whether any event matches or none
 ACTOR_SORTS = {"name": lambda a: a["name"].casefold(), "mentions": lambda a: a["mentions"], "events": lambda a: a["events"]}
 STORY_SORTS = {"date": lambda s: max((d["published"] or "" for d in s["documents"]), default="") or None,
                "events": lambda s: s["events"], "documents": lambda s: len(s["documents"]), "id": lambda s: s["id"]}

@@ -10,6 +10,15 @@ from . import query
 from .store import Store
 
 TABLES = ("events", "quotes", "documents", "actors", "claims")
+# The columns of each table's records (query.py), so an empty CSV has the same header as a full one.
+COLUMNS = {
+    "events": ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
+               "story", "trigger", "sources", "merged_on", "reports"],
+    "quotes": ["doc", "start", "end", "text", "speaker", "direct", "cue", "relay", "claim"],
+    "documents": ["doc", "title", "outlet", "published", "language", "text", "story", "url", "source"],
+    "actors": ["name", "country", "sector", "role", "kind", "aliases", "mentions", "inferred"],
+    "claims": ["id", "doc", "start", "end", "text", "claimant", "target", "matter", "links"],
+}
 FORMATS = ("jsonl", "csv", "parquet")
 
 
@@ -44,8 +53,8 @@ def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     return n
 
 
-def write_csv(rows: list[dict], path: Path) -> int:
-    fields = list(dict.fromkeys(k for r in rows for k in r))
+def write_csv(rows: list[dict], path: Path, columns: list[str] | None = None) -> int:
+    fields = list(dict.fromkeys([*(columns or []), *(k for r in rows for k in r)]))
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
@@ -74,6 +83,10 @@ def export(store: Store, out: Path, fmt: str = "jsonl", doc_ids: list[str] | Non
     written = {}
     for table in tables:
         path = out / f"{table}.{fmt}"
-        writer(_rows(store, table, doc_ids), path)
+        rows = _rows(store, table, doc_ids)
+        if fmt == "csv":
+            write_csv(rows, path, COLUMNS.get(table))
+        else:
+            writer(rows, path)
         written[table] = path
     return written
