@@ -19,8 +19,10 @@ from eventwatch.settings import Options
 
 from conftest import SAMPLE, SAMPLE_ACTORS, read_jsonl
 from synthetic import write_corpus
+from api_fixtures import TOKEN, copy_store, serving
 
 ROOT = Path(__file__).resolve().parent.parent
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def cli(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -61,6 +63,33 @@ def test_01_a_document_over_the_parser_limit_is_parsed_in_pieces(reader):
         for ev in e.reports[0].evidence:
             assert long_a.document.text[ev.start:ev.end] == ev.text
     assert max(m.start for m in long_a.mentions) > 3 * limit  # the last piece was read too
+
+
+def _over_the_limit() -> str:
+    """A real article, then a run of over a million characters without a space (cheap to
+    parse: one token), then a last sentence that must still be read."""
+    body = (SAMPLE / "004_2cb5b01ce5caf802.txt").read_text("utf-8")
+    return body + "\n\n" + "x" * 1_000_001 + "\n\nLithuania refused talks with Belarus on Tuesday.\n"
+
+
+def test_01_a_run_with_a_document_over_a_million_characters_stores_every_document(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "huge.txt").write_text(_over_the_limit(), "utf-8")
+    (corpus / "small.txt").write_bytes((SAMPLE / "003_f674e547d65f028a.txt").read_bytes())
+    run = cli("run", str(corpus), "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "out"), "-j", "1")
+    assert run.returncode == 0, run.stderr
+    docs = {d["doc"]: d for d in read_jsonl(tmp_path / "out" / "documents.jsonl")}
+    assert set(docs) == {"huge.txt", "small.txt"} and len(docs["huge.txt"]["text"]) > 1_000_000
+    reported = {r["doc"] for e in read_jsonl(tmp_path / "out" / "events.jsonl") for r in e["reports"]}
+    assert reported == {"huge.txt", "small.txt"}
+
+
+def test_01_the_api_takes_a_document_over_a_million_characters(sample_run, tmp_path):
+    with serving(copy_store(sample_run.db, tmp_path / "s.db"), TOKEN) as server:
+        reply = server.request("/api/documents", "POST", {"text": _over_the_limit(), "id": "huge"}, AUTH)
+        assert reply.status == 201, reply.body[:300]
+        assert reply.json()["events"]
 
 
 def test_01_pieces_join_back_and_respect_the_limit():
@@ -217,9 +246,6 @@ def test_05_symbolic_links_are_refused_unless_followed(tmp_path):
 
 # --- the HTTP API (6, 10-13, 17, 18, 20) ------------------------------------------------------
 
-from api_fixtures import TOKEN, copy_store, serving  # noqa: E402
-
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 FORMULA = "=cmd|' /C calc'!A0"
 
 
