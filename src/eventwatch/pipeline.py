@@ -454,7 +454,10 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         def handle(batch: list[RawDocument], out: list[Analysis | Rejected]) -> None:
             analyses = [a for a in out if isinstance(a, Analysis)]
             bad = [r for r in out if isinstance(r, Rejected)]
-            people = actors_stage.resolve_people(analyses, [*registry.people, *known_people, *met])
+            # Inferred people in one canonical order (by name), whether met earlier in this run
+            # or read back from the store after an interruption: the first candidate wins a tie.
+            people = actors_stage.resolve_people(
+                analyses, [*registry.people, *sorted([*known_people, *met], key=lambda p: (p.name, p.country or ""))])
             met[:] = [p for p in people if p.inferred and id(p) not in stored]
             finish(analyses, people)
             feats = {a.document.id: stories.features(a) for a in analyses}
