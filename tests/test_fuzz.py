@@ -9,11 +9,8 @@ whole file runs in well under 3 minutes on 2 cores (``pytest tests/test_fuzz.py
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
-import string
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest

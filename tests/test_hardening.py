@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from eventwatch import pipeline
-from eventwatch.model import Analysis, RawDocument, Rejected
+from eventwatch.model import RawDocument
 from eventwatch.settings import Options
 
 from conftest import SAMPLE, SAMPLE_ACTORS, read_jsonl

@@ -268,8 +268,6 @@ def stories_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
 ) -> None:
     """List stories: the documents that report the same news story, and their events."""
-    from .store import Store
-
     with _open_store(db) as store:
         rows = query.stories(store)
         for row in rows:
@@ -293,7 +291,6 @@ def split(
 ) -> None:
     """Undo a merge: every report of EVENT_ID becomes an event of its own, and stays so."""
     from . import pipeline
-    from .store import Store
 
     with _open_store(db) as store:
         try:
@@ -330,7 +327,6 @@ def confirm_actors(
     next run with --actors (the store remembers it)."""
     from .actors import to_toml
     from .model import Actor
-    from .store import Store
 
     with _open_store(db) as store:
         rows = query.confirm_actors(store, list(name) or None)
