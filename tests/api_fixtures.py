@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pytest
 
-TOKEN = "test-token-7f3a"
+TOKEN = "test-token-7f3a-0123456789"
 # An article carrying markup that must reach the reader as text.
 XSS_TEXT = (
     "Lithuania rejects talks with Belarus <script>window.__xss = 1</script>\n\n"
@@ -83,13 +83,14 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def serving(db: Path, token: str | None) -> Iterator[Server]:
-    """uvicorn in a thread on a free loopback port, serving the real application."""
+def serving(db: Path, token: str | None, **options) -> Iterator[Server]:
+    """uvicorn in a thread on a free loopback port, serving the real application
+    (``options`` go to create_app: read_token, host, allowed_hosts)."""
     import uvicorn
 
     from eventwatch.api import create_app
 
-    app = create_app(db, token=token or "")
+    app = create_app(db, token=token or "", **{"read_token": "", **options})
     sock = free_socket()
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))

@@ -361,6 +361,19 @@ def _iso(value) -> str | None:
     return None if value is None else str(value)
 
 
+def check_actor_file(path: str | Path) -> None:
+    """Raise ValueError naming the file and the fault if ``path`` is not a usable actor
+    file: checked before the store remembers it, so one bad file never breaks later runs."""
+    try:
+        for _ in _actors_from(_read_toml(Path(path)), path):
+            pass
+    except ValueError:
+        raise
+    except (TypeError, AttributeError, KeyError) as e:
+        raise ValueError(f"actor file {path}: not in the actor file format ({type(e).__name__}: {e}); "
+                         "see examples/belarus-lithuania-2025.actors.toml") from None
+
+
 @lru_cache(maxsize=8)
 def load_registry(user_files: tuple[str, ...] = ()) -> Registry:
     """Starter actors and roles, then the user's files (which win on a shared alias)."""

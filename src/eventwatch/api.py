@@ -27,11 +27,15 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 
-from . import query
+from . import limits, query
+from .export import COLUMNS, csv_cell
 from .query import EVENT_TYPES, EventFilter
 from .store import Store
 
 TOKEN_ENV = "EVENTWATCH_API_TOKEN"
+READ_TOKEN_ENV = "EVENTWATCH_READ_TOKEN"
+HOSTS_ENV = "EVENTWATCH_ALLOWED_HOSTS"
+MAX_OFFSET = limits.api("max_offset")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 STATIC = Path(str(resources.files("eventwatch") / "web" / "static"))
 # The dashboard loads only its own files; nothing inline, nothing from elsewhere.
@@ -44,8 +48,8 @@ SECURITY_HEADERS = {
 }
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Rows per page.")]
-CsvLimit = Annotated[int | None, Query(ge=1, description="Rows (default: every matching row).")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
+CsvLimit = Annotated[int | None, Query(ge=1, le=MAX_OFFSET, description="Rows (default: every matching row).")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 Sort = Annotated[str, Query(pattern=r"^-?(date|score|confidence|type|id)$",
                             description="date, score, confidence, type or id; prefix - for descending.")]
 ActorSort = Annotated[str, Query(pattern=r"^-?(name|mentions|events)$", description="name, mentions or events; - for descending.")]
@@ -120,6 +124,12 @@ class DocumentIn(BaseModel):
     def _one_body(self) -> "DocumentIn":
         if bool(self.text and self.text.strip()) == bool(self.html and self.html.strip()):
             raise ValueError("give exactly one of 'text' or 'html', not empty")
+        for name in ("text", "html", "url", "title", "outlet"):
+            value = getattr(self, name) or ""
+            at = next((i for i, c in enumerate(value) if "\ud800" <= c <= "\udfff"), None)
+            if at is not None:  # JSON allows "\ud800" alone; UTF-8 cannot hold it
+                raise ValueError(f"'{name}' holds a lone surrogate (\\u{ord(value[at]):04x}) at character {at}; "
+                                 "send valid Unicode")
         return self
 
 
@@ -129,7 +139,7 @@ def _csv(rows: list[dict], fields: list[str], name: str) -> Response:
     w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
     w.writeheader()
     for r in rows:
-        w.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+        w.writerow({k: csv_cell(v) for k, v in r.items()})
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{name}.csv"'})
 
@@ -147,26 +157,45 @@ def _sorted(rows: list[dict], sort: str, keys: dict[str, Callable[[dict], Any]])
     return sorted(present, key=key, reverse=sort.startswith("-")) + missing
 
 
-EVENT_CSV = ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
-             "story", "trigger", "reports"]
+EVENT_CSV = COLUMNS["events"]  # the same header whether any event matches or none
 ACTOR_SORTS = {"name": lambda a: a["name"].casefold(), "mentions": lambda a: a["mentions"], "events": lambda a: a["events"]}
 STORY_SORTS = {"date": lambda s: max((d["published"] or "" for d in s["documents"]), default="") or None,
                "events": lambda s: s["events"], "documents": lambda s: len(s["documents"]), "id": lambda s: s["id"]}
 
 
-def create_app(db: str | Path, token: str | None = None) -> FastAPI:
+def create_app(db: str | Path, token: str | None = None, read_token: str | None = None,
+               host: str = "127.0.0.1", allowed_hosts: list[str] | None = None) -> FastAPI:
     """The application over the store at ``db``. ``token`` (default: $EVENTWATCH_API_TOKEN)
-    guards the write API; without one, writes are refused."""
+    guards the write API; without one, writes are refused. Reads need ``read_token``
+    (default: $EVENTWATCH_READ_TOKEN) when one is given, and a token always when ``host``
+    is reachable from other machines (the write token then opens reads too). Requests
+    must name this server in their Host header: ``host``, loopback names and
+    ``allowed_hosts`` (default: $EVENTWATCH_ALLOWED_HOSTS, comma-separated).
+    Raises ValueError for a token too short to resist guessing."""
     db = Path(db)
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
-    Store(db).close()  # fails early, with StoreError, on a file that is not a store
+    read_token = read_token if read_token is not None else os.environ.get(READ_TOKEN_ENV) or None
+    shortest = limits.api("min_token_chars")
+    for name, value in ((TOKEN_ENV, token), (READ_TOKEN_ENV, read_token)):
+        if value and len(value) < shortest:
+            raise ValueError(f"{name} is {len(value)} characters; use at least {shortest} (e.g. from 'openssl rand -hex 16')")
+    if allowed_hosts is None:
+        allowed_hosts = [h.strip() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip()]
+    hosts = {h.strip("[]").lower() for h in [*limits.api("local_hosts"), *allowed_hosts]}
+    if host not in ("0.0.0.0", "::", ""):
+        hosts.add(host.strip("[]").lower())
+    readers = [t for t in (read_token, token if not is_loopback(host) else None) if t]
+    if not is_loopback(host) and not readers:
+        raise ValueError(f"refusing to serve {host}, which other machines can reach, without a token: set {READ_TOKEN_ENV} "
+                         f"or {TOKEN_ENV}")
+    Store(db, create=False).close()  # fails early, with StoreError, on a missing file or one that is not a store
     local = threading.local()
     write_lock = threading.Lock()
 
     def reader() -> Store:
         """One connection per server thread: SQLite connections are not shared across threads."""
         if getattr(local, "store", None) is None:
-            local.store = Store(db)
+            local.store = Store(db, create=False)
         return local.store
 
     def authorised(request: Request) -> None:
@@ -189,6 +218,17 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    app.add_middleware(Guard, hosts=hosts, read_tokens=readers, write_token=token,
+                       max_body=limits.api("max_body_bytes"))
+
+    @app.exception_handler(RequestValidationError)
+    async def short_422(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422 names the parameter; it also echoed the whole bad value (60 KB in, 60 KB out)."""
+        detail = [{k: (_clip(v) if k in ("input", "msg") else v) for k, v in e.items() if k != "ctx" or isinstance(v, dict)}
+                  for e in exc.errors()]
+        # ASCII-escaped: a lone surrogate in the input cannot be encoded as UTF-8.
+        return Response(json.dumps({"detail": detail}, default=str), status_code=422, media_type="application/json")
+
     # --- events ------------------------------------------------------------------------
     def events_page(f: EventFilter, sort: str, limit: int | None, offset: int) -> tuple[int, list[dict]]:
         store = reader()
@@ -202,13 +242,13 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     @app.get("/api/events.csv", tags=["events"], summary="Events as CSV", response_class=Response)
     def list_events_csv(f: Filter, sort: Sort = "date", limit: CsvLimit = None, offset: Offset = 0) -> Response:
         _, items = events_page(f, sort, limit, offset)
-        return _csv(items, list(items[0]) if items else EVENT_CSV, "events")
+        return _csv(items, EVENT_CSV, "events")
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with every report, its evidence and document")
     def get_event(event_id: str) -> dict:
         found = query.event(reader(), event_id)
         if found is None:
-            raise HTTPException(404, f"no event {event_id!r}")
+            raise HTTPException(404, f"no event {_shown(event_id)}")
         return found
 
     # --- actors, countries ---------------------------------------------------------------
@@ -263,15 +303,15 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     def get_story(story_id: str) -> dict:
         found = query.story(reader(), story_id)
         if found is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+            raise HTTPException(404, f"no story {_shown(story_id)}")
         return found
 
-    @app.get("/api/documents/{doc_id}", tags=["documents"],
+    @app.get("/api/documents/{doc_id:path}", tags=["documents"],
              summary="A document's cleaned text with the evidence of its events marked")
     def get_document(doc_id: str) -> dict:
         found = query.document(reader(), doc_id)
         if found is None:
-            raise HTTPException(404, f"no document {doc_id!r}")
+            raise HTTPException(404, f"no document {_shown(doc_id)}")
         return found
 
     # --- time series and network --------------------------------------------------------
@@ -334,6 +374,109 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+def _clip(value: Any) -> Any:
+    """A value shown back in an error, cut to limits.toml's max_echo_chars."""
+    n = limits.api("max_echo_chars")
+    if isinstance(value, str) and len(value) > n:
+        return value[:n] + f"... ({len(value)} characters)"
+    if isinstance(value, (dict, list, tuple)):
+        text = json.dumps(value, default=str, ensure_ascii=False)
+        return value if len(text) <= n else text[:n] + f"... ({len(text)} characters)"
+    return value
+
+
+def _shown(value: str) -> str:
+    return repr(_clip(value))
+
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def _token_ok(given: str | None, tokens: list[str]) -> bool:
+    return given is not None and any(hmac.compare_digest(given.encode(), t.encode()) for t in tokens)
+
+
+class Guard:
+    """What is checked before any handler runs or any body is read (a pure ASGI layer):
+    the Host header (DNS rebinding), NUL bytes in query parameters (SQLite cuts a string
+    at NUL, so "q=%00" matched every event), the read token where reads need one, and for
+    writes the token first and then the body size, so nobody without the token can make
+    the server read or parse a byte of their body."""
+
+    def __init__(self, app, hosts: set[str], read_tokens: list[str], write_token: str | None, max_body: int):
+        self.app, self.hosts, self.read_tokens, self.write_token, self.max_body = app, hosts, read_tokens, write_token, max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = _host_name(headers.get("host", ""))
+        if host not in self.hosts:
+            return await _reply(send, 421, f"this server does not answer for host {_shown(host)}; "
+                                f"add it to {HOSTS_ENV} if clients reach the server by that name")
+        from urllib.parse import parse_qsl
+
+        for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+            if "\x00" in key or "\x00" in value:
+                return await _reply(send, 422, [{"type": "value_error", "loc": ["query", _clip(key)],
+                                                 "msg": "a NUL character is not allowed in a parameter"}])
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            if self.read_tokens and (scope["path"].startswith("/api/") or scope["path"] == "/openapi.json") \
+                    and not _token_ok(_bearer(headers), self.read_tokens):
+                return await _reply(send, 401, "reads need a bearer token on this server", bearer=True)
+            return await self.app(scope, receive, send)
+        if not self.write_token:
+            return await _reply(send, 401, f"writes are disabled: start the server with {TOKEN_ENV} set", bearer=True)
+        if not _token_ok(_bearer(headers), [self.write_token]):
+            return await _reply(send, 401, "missing or wrong bearer token", bearer=True)
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await _reply(send, 413, f"body over {self.max_body} bytes")
+        body, more = [], True
+        size = 0
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return await _reply(send, 413, f"body over {self.max_body} bytes")
+            body.append(chunk)
+            more = message.get("more_body", False)
+        whole = b"".join(body)
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def _host_name(value: str) -> str:
+    """The name in a Host header, without its port ("[::1]:8000" is "::1")."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+async def _reply(send, status: int, detail, bearer: bool = False) -> None:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items())]
+    if bearer:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _version() -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .model import Document, RawDocument
+from .model import Document, RawDocument, utf16_encoding
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -79,10 +79,13 @@ def content_hash(raw: bytes) -> str:
 
 
 def decode(raw: bytes) -> str:
+    wide = utf16_encoding(raw)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(wide) if wide else raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise CleanError(f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); re-save it as UTF-8") from None
+        what = wide.upper() if wide else "UTF-8"
+        raise CleanError(f"not valid {what} (byte 0x{raw[e.start]:02x} at offset {e.start}); re-save it as UTF-8") from None
+    text = text.lstrip("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
 
 
@@ -214,10 +217,44 @@ def _from_html(html: str) -> tuple[str | None, str, str | None, str | None]:
         html, with_metadata=True, include_comments=False, include_tables=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    if result is None:
-        raise CleanError("no article text found in the HTML")
-    meta = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    meta = (result.as_dict() if hasattr(result, "as_dict") else dict(result)) if result is not None else {}
+    if not (meta.get("text") or "").strip():
+        # trafilatura wants a page's worth of text; a short page or a bare fragment
+        # ("<p>Lithuania expelled a Belarusian diplomat.</p>") is read as plain markup.
+        title, text = _plain_html(html)
+        if not text.strip():
+            raise CleanError("no article text found in the HTML")
+        return meta.get("title") or title, text, meta.get("sitename"), meta.get("date")
     return meta.get("title"), meta.get("text") or "", meta.get("sitename"), meta.get("date")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_TEXT = ("script", "style", "noscript", "template", "head", "nav", "footer", "svg", "form", "button", "iframe")
+_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "tr",
+           "title", "header", "main", "pre", "dd", "dt", "figcaption"}
+
+
+def _plain_html(html: str) -> tuple[str | None, str]:
+    """(title, text) of markup trafilatura found no article in: every block a paragraph,
+    scripts, styles and navigation dropped."""
+    import lxml.etree
+    import lxml.html
+
+    html = _CONTROL.sub("", html)  # lxml refuses to hold control characters (found by tests/test_fuzz.py)
+    try:
+        root = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None, ""
+    titles = root.xpath("//title")
+    title = " ".join(titles[0].text_content().split()) or None if titles else None
+    for el in root.xpath("|".join(f"//{t}" for t in _NOT_TEXT)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in _BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+    paras = [" ".join(line.split()) for line in root.text_content().split("\n")]
+    return title, "\n".join(p for p in paras if p)
 
 
 def clean(raw: RawDocument) -> Document:

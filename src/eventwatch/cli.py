@@ -6,7 +6,11 @@ processed); 2 usage or set-up error (bad option, unreadable store, missing model
 from __future__ import annotations
 
 import json
+import os
+import re
+import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 from typing import List, Optional
 
@@ -48,7 +52,7 @@ def _count_inputs(paths: list[Path]) -> int | None:
 
 @app.command()
 def run(
-    inputs: List[Path] = typer.Argument(..., help="Files (.txt, .html, .jsonl) and folders of them."),
+    inputs: List[str] = typer.Argument(..., help="Files (.txt, .html, .jsonl) and folders of them."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for events.jsonl, quotes.jsonl, documents.jsonl, actors.jsonl."),
     db: Optional[Path] = typer.Option(None, "--db", help=f"SQLite store (default: $EVENTWATCH_DB or {default_db()})."),
     actors: List[Path] = typer.Option([], "--actors", help="Actor file(s) (TOML) to use; remembered by the store."),
@@ -57,6 +61,7 @@ def run(
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per batch and per store transaction."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1, help="Refuse documents larger than this."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Code stored documents again even if unchanged."),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read files and folders that are symbolic links (refused by default)."),
     second_opinion: bool = typer.Option(False, "--second-opinion", help="Ask sentence embeddings about event-like sentences no trigger matched (slower)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
 ) -> None:
@@ -69,11 +74,24 @@ def run(
         if not f.is_file():
             err.print(f"[red]error:[/] actor file {f} does not exist")
             raise typer.Exit(EXIT_USAGE)
+    for given in inputs:  # usage errors, before any work: a typo is not a rejected document
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", given):
+            err.print(f"[red]error:[/] {given} is a URL; eventwatch reads files: save the page (.html) and give its path",
+                      highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE)
+        if not os.path.lexists(given):
+            err.print(f"[red]error:[/] no such file or folder: {given}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE)
+    problem = _unwritable(out)
+    if problem:
+        err.print(f"[red]error:[/] cannot write the results to --out {out}: {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
     opts = Options(db=db or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
-                   batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion)
+                   batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion,
+                   follow_links=follow_links)
     if workers:
         opts.workers = workers
-    total = _count_inputs(inputs)
+    total = _count_inputs([Path(i) for i in inputs])
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=quiet or not err.is_terminal, transient=True)
 
@@ -87,8 +105,16 @@ def run(
         with Store(opts.db) as store:
             written = export_stage.export(store, out, "jsonl", result.doc_ids)
             n_events = sum(1 for _ in query.events(store, result.doc_ids))
+    except OSError as e:  # --out went away or filled up after the check: the store has everything
+        err.print(f"[red]error:[/] cannot write the results to --out {out}: {e.strerror or e}; they are in the store "
+                  f"{opts.db} ('eventwatch export')", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
     except (ModelNotFound, StoreError, ValueError) as e:
         err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(EXIT_USAGE)
+    except sqlite3.Error as e:  # e.g. another run held the store longer than limits.toml's busy_seconds
+        err.print(f"[red]error:[/] store {opts.db}: {e}; the batches written so far are kept, run again to finish",
+                  highlight=False)
         raise typer.Exit(EXIT_USAGE)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
@@ -97,6 +123,17 @@ def run(
     if not quiet:
         _summary(result, n_events, opts, written)
     raise typer.Exit(EXIT_REJECTED if result.rejected else EXIT_OK)
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why the results could not be written to ``out`` (found before hours of work), or None."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".eventwatch-probe-"):
+            pass
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
 
 
 def _summary(result, n_events: int, opts: Options, written: dict) -> None:
@@ -127,15 +164,19 @@ def export(
     if fmt not in export_stage.FORMATS:
         err.print(f"[red]error:[/] unknown format {fmt!r}; choose one of {', '.join(export_stage.FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
-    path = db or default_db()
-    if not path.exists():
-        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
-        raise typer.Exit(EXIT_USAGE)
     try:
-        with Store(path) as store:
+        with Store(db or default_db(), create=False) as store:
+            missing = [d for d in doc if not store.db.execute("SELECT 1 FROM documents WHERE id = ?", (d,)).fetchone()]
+            if missing:
+                err.print(f"[red]error:[/] no document {', '.join(map(repr, missing))} in {store.path}; "
+                          "'eventwatch export' without --doc lists them all in documents.jsonl", highlight=False)
+                raise typer.Exit(EXIT_USAGE)
             written = export_stage.export(store, out, fmt, list(doc) or None)
     except StoreError as e:
         err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(EXIT_USAGE)
+    except OSError as e:
+        err.print(f"[red]error:[/] cannot write to --out {out}: {e.strerror or e}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     for table, p in written.items():
         out_console.print(f"{table:10} {p}")
@@ -146,15 +187,23 @@ def actors(
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
     unreviewed: bool = typer.Option(False, "--unreviewed", help="Only actors inferred from the text, not from an actor file."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+    forget: List[Path] = typer.Option([], "--forget", help="Stop using an actor file the store remembers (from an earlier --actors)."),
 ) -> None:
-    """List the actors met in stored documents."""
-    from .store import Store
-
-    with Store(db or default_db()) as store:
+    """List the actors met in stored documents (or, with --forget, drop a remembered actor file)."""
+    with _open_store(db) as store:
+        if forget:
+            for f in forget:
+                if not store.forget_actor_file(f):
+                    remembered = store.actor_files()
+                    err.print(f"[red]error:[/] the store does not remember actor file {f}; it remembers "
+                              f"{', '.join(remembered) or 'none'}", highlight=False, soft_wrap=True)
+                    raise typer.Exit(EXIT_USAGE)
+                out_console.print(f"forgot actor file {f}", highlight=False, soft_wrap=True)
+            return
         rows = [a for a in query.actors(store) if a["inferred"] or not unreviewed]
     if as_json:
         for a in rows:
-            out_console.print_json(json.dumps(a, ensure_ascii=False))
+            print(json.dumps(a, ensure_ascii=False))
         return
     t = Table("name", "country", "sector", "role", "mentions", "aliases", "inferred")
     for a in rows:
@@ -190,22 +239,21 @@ def serve(
 
     import uvicorn
 
-    from .api import TOKEN_ENV, create_app, is_loopback
+    from .api import HOSTS_ENV, TOKEN_ENV, create_app, is_loopback
     from .store import StoreError
 
     path = db or default_db()
     if not path.exists():
         err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
         raise typer.Exit(EXIT_USAGE)
-    if not is_loopback(host) and not os.environ.get(TOKEN_ENV):
-        err.print(f"[red]error:[/] refusing to listen on {host}, which other machines can reach, without a token; "
-                  f"set {TOKEN_ENV} or use --host 127.0.0.1")
-        raise typer.Exit(EXIT_USAGE)
     try:
-        application = create_app(path)
-    except StoreError as e:
-        err.print(f"[red]error:[/] {e}")
+        application = create_app(path, host=host)
+    except (StoreError, ValueError) as e:
+        err.print(f"[red]error:[/] {e}{'; or use --host 127.0.0.1' if not is_loopback(host) else ''}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
+    if not is_loopback(host):
+        out_console.print(f"reads and writes need 'Authorization: Bearer <token>' on {host}; clients must reach it by "
+                          f"a name listed in {HOSTS_ENV} or by {host}", soft_wrap=True, highlight=False)
     shown = f"[{host}]" if ":" in host else host
     out_console.print(f"eventwatch dashboard: http://{shown}:{port}/  (API: http://{shown}:{port}/openapi.json)",
                       soft_wrap=True, highlight=False)
@@ -220,9 +268,7 @@ def stories_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
 ) -> None:
     """List stories: the documents that report the same news story, and their events."""
-    from .store import Store
-
-    with Store(_existing_db(db)) as store:
+    with _open_store(db) as store:
         rows = query.stories(store)
         for row in rows:
             row["links"] = query.story_links(store, row["id"])
@@ -245,23 +291,28 @@ def split(
 ) -> None:
     """Undo a merge: every report of EVENT_ID becomes an event of its own, and stays so."""
     from . import pipeline
-    from .store import Store
 
-    with Store(_existing_db(db)) as store:
+    with _open_store(db) as store:
         try:
             new_ids = pipeline.split_event(store, event_id)
         except KeyError:
-            err.print(f"[red]error:[/] no event {event_id!r} in {store.path}")
+            err.print(f"[red]error:[/] no event {event_id!r} in {store.path}", highlight=False)
             raise typer.Exit(EXIT_USAGE)
-    out_console.print(f"split {event_id} into {', '.join(new_ids)}")
+        except ValueError as e:
+            err.print(f"[red]error:[/] {e}", highlight=False)
+            raise typer.Exit(EXIT_USAGE)
+    out_console.print(f"split {event_id} into {', '.join(new_ids)}", highlight=False)
 
 
-def _existing_db(db: Optional[Path]) -> Path:
-    path = db or default_db()
-    if not path.exists():
-        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
+def _open_store(db: Optional[Path]):
+    """An existing store, or a usage error: only 'run' creates one."""
+    from .store import Store, StoreError
+
+    try:
+        return Store(db or default_db(), create=False)
+    except StoreError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE)
-    return path
 
 
 @app.command("confirm-actors")
@@ -276,13 +327,8 @@ def confirm_actors(
     next run with --actors (the store remembers it)."""
     from .actors import to_toml
     from .model import Actor
-    from .store import Store
 
-    path = db or default_db()
-    if not path.exists():
-        err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
-        raise typer.Exit(EXIT_USAGE)
-    with Store(path) as store:
+    with _open_store(db) as store:
         rows = query.confirm_actors(store, list(name) or None)
     if not rows:
         out_console.print("no unreviewed actors" + (" with those names" if name else ""))

@@ -10,6 +10,15 @@ from . import query
 from .store import Store
 
 TABLES = ("events", "quotes", "documents", "actors", "claims")
+# The columns of each table's records (query.py), so an empty CSV has the same header as a full one.
+COLUMNS = {
+    "events": ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
+               "story", "trigger", "sources", "merged_on", "reports"],
+    "quotes": ["doc", "start", "end", "text", "speaker", "direct", "cue", "relay", "claim"],
+    "documents": ["doc", "title", "outlet", "published", "language", "text", "story", "url", "source"],
+    "actors": ["name", "country", "sector", "role", "kind", "aliases", "mentions", "inferred"],
+    "claims": ["id", "doc", "start", "end", "text", "claimant", "target", "matter", "links"],
+}
 FORMATS = ("jsonl", "csv", "parquet")
 
 
@@ -22,6 +31,19 @@ def _flat(value):
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """One CSV cell: lists and objects as JSON text, and text that a spreadsheet would run
+    as a formula led by an apostrophe (OWASP's advice), so it is shown, never run."""
+    value = _flat(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as f:
@@ -31,13 +53,13 @@ def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     return n
 
 
-def write_csv(rows: list[dict], path: Path) -> int:
-    fields = list(dict.fromkeys(k for r in rows for k in r))
+def write_csv(rows: list[dict], path: Path, columns: list[str] | None = None) -> int:
+    fields = list(dict.fromkeys([*(columns or []), *(k for r in rows for k in r)]))
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for r in rows:
-            w.writerow({k: _flat(v) for k, v in r.items()})
+            w.writerow({k: csv_cell(v) for k, v in r.items()})
     return len(rows)
 
 
@@ -61,6 +83,10 @@ def export(store: Store, out: Path, fmt: str = "jsonl", doc_ids: list[str] | Non
     written = {}
     for table in tables:
         path = out / f"{table}.{fmt}"
-        writer(_rows(store, table, doc_ids), path)
+        rows = _rows(store, table, doc_ids)
+        if fmt == "csv":
+            write_csv(rows, path, COLUMNS.get(table))
+        else:
+            writer(rows, path)
         written[table] = path
     return written

@@ -7,11 +7,13 @@ bad file never costs the others.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .model import RawDocument, Rejected
+from .model import RawDocument, Rejected, utf16_encoding
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -51,18 +53,42 @@ def check_bytes(doc_id: str, source: str, data: bytes, max_bytes: int) -> Reject
         return Rejected(doc_id, source, "empty document")
     if len(data) > max_bytes:
         return Rejected(doc_id, source, f"too large ({_mb(len(data))} > {_mb(max_bytes)} limit; raise --max-bytes)")
-    reason = _binary_reason(data)
+    reason = None if utf16_encoding(data) else _binary_reason(data)
     return Rejected(doc_id, source, reason) if reason else None
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path | Rejected]:
+def _link_refused(path: Path, what: str) -> Rejected:
+    return Rejected(path.name, str(path), f"{what} is a symbolic link (to {os.readlink(path)}); "
+                    "eventwatch does not follow links unless given --follow-links")
+
+
+def _walk(root: Path, follow_links: bool) -> Iterator[Path | Rejected]:
+    """Files under ``root`` in path order, hidden ones skipped; a link met on the way is
+    refused by name unless links are followed (a link can point anywhere, /etc included)."""
+    found: list[Path | Rejected] = []
+    for folder, dirs, files in os.walk(root, followlinks=follow_links):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if not follow_links:
+            found.extend(_link_refused(here / d, "folder") for d in dirs if (here / d).is_symlink())
+        for name in files:
+            f = here / name
+            if name.startswith(".") or f.suffix.lower() not in SUPPORTED:
+                continue
+            if f.is_symlink() and not follow_links:
+                found.append(_link_refused(f, "file"))
+            elif f.is_file():
+                found.append(f)
+    yield from sorted(found, key=lambda x: x if isinstance(x, Path) else Path(x.source))
+
+
+def _expand(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path | Rejected]:
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts))
-            for f in files:
-                if f.suffix.lower() in SUPPORTED:
-                    yield f
+        if path.is_symlink() and not follow_links:
+            yield _link_refused(path, "folder" if path.is_dir() else "file")
+        elif path.is_dir():
+            yield from _walk(path, follow_links)
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED:
                 yield path
@@ -121,14 +147,17 @@ def _from_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]:
             yield RawDocument(id=doc_id, source=where, raw=body.encode("utf-8"), kind=kind, **meta)
 
 
-def read_inputs(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | Rejected]:
+def read_inputs(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                follow_links: bool = False) -> Iterator[RawDocument | Rejected]:
     """Yield every document found under ``paths``, lazily, in a stable order.
 
     A document id is the JSONL ``id`` or the file name; when two files share a name,
-    the later one is named by its path so that neither overwrites the other.
+    the later one is named by its path so that neither overwrites the other. Two JSONL
+    documents that give one id to different texts cannot both be stored under it: the
+    later one is refused by name rather than silently replacing the first.
     """
-    seen: set[str] = set()
-    for item in _expand(paths):
+    seen: dict[str, tuple[str, str]] = {}  # id -> (where it came from, sha256 of its bytes)
+    for item in _expand(paths, follow_links):
         if isinstance(item, Rejected):
             yield item
             continue
@@ -137,7 +166,14 @@ def read_inputs(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES)
             for doc in reader(item, max_bytes):
                 if isinstance(doc, RawDocument) and doc.id in seen and doc.source == str(item):
                     doc.id = str(item)
-                seen.add(doc.id)
+                if isinstance(doc, RawDocument):
+                    digest = hashlib.sha256(doc.raw).hexdigest()
+                    first = seen.get(doc.id)
+                    if first is not None and first[1] != digest:
+                        yield Rejected(doc.id, doc.source, f"id {doc.id!r} is already used by {first[0]} for a different "
+                                       "text; give every document its own id")
+                        continue
+                    seen.setdefault(doc.id, (doc.source, digest))
                 yield doc
         except OSError as e:
             yield Rejected(item.name, str(item), f"cannot be read ({e.strerror or e})")

@@ -232,3 +232,19 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     words: int = 0
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """"utf-16" (with a byte-order mark), "utf-16-le" or "utf-16-be" (without one, seen
+    from NUL bytes in every other position, as in ASCII-range text), or None. Windows
+    tools save text as UTF-16, whose NUL bytes would otherwise make it look binary."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.7 * len(zeros) and other.count(0) == 0:
+            return name
+    return None

@@ -42,6 +42,28 @@ def _paragraph_boundaries(doc):
     return doc
 
 
+def pieces(text: str, limit: int) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters that join back into it:
+    at a blank line if there is one, else a line break, a sentence end, a space, and only
+    as a last resort mid-word (the parser refuses longer texts, spaCy error E088)."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            at = window.rfind(sep)
+            if at > 0:
+                cut = at + len(sep)
+                break
+        if cut <= 0:
+            cut = limit
+        out.append(text[start:start + cut])
+        start += cut
+    out.append(text[start:])
+    return [p for p in out if p]
+
+
 def load(model: str | None = None, patterns: Iterable[dict] | None = None):
     """Load the spaCy pipeline with paragraph-aware sentences and an entity ruler.
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -41,7 +43,8 @@ def pipeline_version() -> str:
     h = hashlib.sha256()
     root = Path(str(resources.files("eventwatch")))
     files = [root / f"{m}.py" for m in CODING_MODULES] + sorted((root / "events").glob("*.py")) \
-        + sorted((root / "data").rglob("*.toml")) + sorted((root / "data" / "models").glob("*.npz"))
+        + sorted(f for f in (root / "data").rglob("*.toml") if f.name != "limits.toml") \
+        + sorted((root / "data" / "models").glob("*.npz"))  # limits code nothing; the typer's models do
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -66,14 +69,46 @@ class Reader:
                 docs.append(clean.clean(raw))
             except clean.CleanError as e:
                 out.append(Rejected(raw.id, raw.source, str(e)))
-        for doc, parsed in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=32)):
+        for doc, parsed in zip(docs, self._parse([d.text for d in docs])):
             try:
+                if isinstance(parsed, Exception):
+                    raise parsed
                 out.append(self._analyse(doc, parsed))
             except Exception as e:  # a bug must cost one document, never the run
-                where = traceback.extract_tb(e.__traceback__)[-1]
-                out.append(Rejected(doc.id, doc.source, f"internal error ({type(e).__name__}: {e} at "
-                                    f"{Path(where.filename).name}:{where.lineno}); please report it with this document"))
+                out.append(Rejected(doc.id, doc.source, _internal_error(e)))
         return out
+
+    def _parse(self, texts: list[str]) -> list:
+        """Parsed documents (or the exception one of them raised), in order. A text longer
+        than the model's limit is parsed in pieces cut at paragraph breaks and joined back
+        with its offsets intact; a failure costs its own document, not the batch."""
+        limit = self.nlp.max_length
+        short = [i for i, t in enumerate(texts) if len(t) <= limit]
+        parsed: list = [None] * len(texts)
+        try:
+            for i, doc in zip(short, self.nlp.pipe((texts[i] for i in short), batch_size=32)):
+                parsed[i] = doc
+        except Exception:  # one text broke the batch: parse each alone to find which
+            for i in short:
+                parsed[i] = self._parse_one(texts[i])
+        for i, t in enumerate(texts):
+            if parsed[i] is None:
+                parsed[i] = self._parse_one(t)
+        return parsed
+
+    def _parse_one(self, text: str):
+        from spacy.tokens import Doc
+
+        try:
+            if len(text) <= self.nlp.max_length:
+                return self.nlp(text)
+            pieces = nlp.pieces(text, self.nlp.max_length)
+            joined = Doc.from_docs(list(self.nlp.pipe(pieces, batch_size=4)), ensure_whitespace=False)
+            if joined.text != text:  # offsets would no longer point into the cleaned text
+                raise ValueError("the pieces of a long document did not join back into its text")
+            return joined
+        except Exception as e:
+            return e
 
     def _analyse(self, doc: Document, parsed) -> Analysis:
         reg = self.registry
@@ -110,8 +145,31 @@ def _cached_reader(opts: Options, extra: tuple[Actor, ...]) -> Reader:
     return _readers[key]
 
 
+def _die_with_parent() -> None:
+    """A worker holds a loaded model (~300 MB): when the run is killed (SIGTERM, SIGKILL)
+    its workers must go too, not linger on a queue nobody will ever fill. Linux kills
+    us with the parent (PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the orphaning."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="eventwatch-orphan-watch", daemon=True).start()
+
+
 def _init_worker(opts: Options, extra: tuple[Actor, ...]) -> None:
     global _reader
+    _die_with_parent()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _reader = Reader(opts, extra)
 
@@ -119,6 +177,12 @@ def _init_worker(opts: Options, extra: tuple[Actor, ...]) -> None:
 def _work(raws: list[RawDocument]) -> list[Analysis | Rejected]:
     assert _reader is not None
     return _reader.analyse(raws)
+
+
+def _internal_error(e: Exception) -> str:
+    where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return f"internal error ({type(e).__name__}: {e}{at}); please report it with this document"
 
 
 # --- across documents (main process) ---------------------------------------------------
@@ -234,7 +298,7 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
     the stories are the same whatever order the documents arrived in."""
     rules = stories.rules()
     touched: dict[str, list[str]] = {}
-    with store.db:  # one transaction for the whole batch
+    with store.transaction():  # within the batch's transaction
         for f in sorted(new, key=lambda f: f.doc):
             linked = []
             for doc, data in store.candidates(f.keys(), f.doc):
@@ -317,10 +381,17 @@ def link_claims(store: Store, new: list[stories.Claim]) -> None:
 def split_event(store: Store, event_id: str) -> list[str]:
     """An analyst's "these are not the same act": keep the event's reports apart from now
     on and recompute its story. Returns the ids of the events that replace it."""
+    with store.transaction():
+        return _split_event(store, event_id)
+
+
+def _split_event(store: Store, event_id: str) -> list[str]:
     row = store.db.execute("SELECT coded, story FROM events WHERE id = ?", (event_id,)).fetchone()
     if row is None:
         raise KeyError(event_id)
     coded = json.loads(row["coded"] or "[]")
+    if len(coded) < 2:
+        raise ValueError(f"event {event_id} was coded from one report only; there is nothing to split")
     store.keep_apart(coded)
     docs = [r[0] for r in store.db.execute("SELECT DISTINCT doc FROM reports WHERE event = ?", (event_id,))]
     story = row["story"]
@@ -376,7 +447,7 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
 def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, str], None] | None = None) -> RunResult:
     """Process the files and folders ``inputs`` into the store. ``progress(kind, doc_id)`` is
     called per document with kind "done", "skipped" or "rejected"."""
-    return process(ingest.read_inputs(inputs, opts.max_bytes), opts, progress)
+    return process(ingest.read_inputs(inputs, opts.max_bytes, opts.follow_links), opts, progress)
 
 
 def process(raws: Iterable[RawDocument | Rejected], opts: Options,
@@ -384,17 +455,32 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
     """Process documents already in memory (the API's entry point; ``run`` reads files)."""
     t0 = time.perf_counter()
     result = RunResult()
+    for path in opts.actor_files:
+        actors_stage.check_actor_file(path)  # ValueError: refused before the store remembers it
     store = Store(opts.db)
     try:
         if opts.actor_files:
             store.remember_actor_files(opts.actor_files)
         remembered = []
+        given = {str(Path(p).resolve()) for p in opts.actor_files}
         for path in store.actor_files():
-            if Path(path).is_file():
-                remembered.append(path)
-            else:
+            if path in given:
+                continue
+            if not Path(path).is_file():
                 result.warnings.append(f"actor file {path} (remembered by the store) is gone; running without it")
+                continue
+            try:
+                actors_stage.check_actor_file(path)
+            except ValueError as e:
+                result.warnings.append(f"{e}; running without it (remembered by the store: "
+                                       f"'eventwatch actors --forget {path}' drops it)")
+                continue
+            remembered.append(path)
         opts.actor_files = tuple(dict.fromkeys([*remembered, *(str(Path(p).resolve()) for p in opts.actor_files)]))
+        # People inferred by earlier runs join the resolution across documents here, in the
+        # main process, but never the reading of a document: a document's coding depends
+        # only on its bytes, the actor files and the pipeline version (what the store keys
+        # it by), so a run resumed after a kill codes it exactly as an uninterrupted run.
         known_people = tuple(store.inferred_actors())
         met: list[Actor] = []  # people inferred in earlier batches of this run
         stored = {id(p) for p in known_people}
@@ -406,16 +492,21 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         def handle(batch: list[RawDocument], out: list[Analysis | Rejected]) -> None:
             analyses = [a for a in out if isinstance(a, Analysis)]
             bad = [r for r in out if isinstance(r, Rejected)]
-            people = actors_stage.resolve_people(analyses, [*registry.people, *known_people, *met])
+            # Inferred people in one canonical order (by name), whether met earlier in this run
+            # or read back from the store after an interruption: the first candidate wins a tie.
+            people = actors_stage.resolve_people(
+                analyses, [*registry.people, *sorted([*known_people, *met], key=lambda p: (p.name, p.country or ""))])
             met[:] = [p for p in people if p.inferred and id(p) not in stored]
             finish(analyses, people)
             feats = {a.document.id: stories.features(a) for a in analyses}
-            replaced = store.stories_of(feats)
-            store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad,
-                              {d: {**asdict(f), "keys": f.keys()} for d, f in feats.items()})
-            assign_stories(store, list(feats.values()), {s for s in replaced.values() if s})
-            link_claims(store, [c for a in analyses for c in claims_of(a)])
-            store.save_actors(_actors_seen(analyses, people, registry))
+            claims = [c for a in analyses for c in claims_of(a)]
+            with store.transaction():  # a batch is written whole, and never interleaved with another run's
+                replaced = store.stories_of(feats)
+                store.write_batch(analyses, {r.id: r.raw for r in batch}, version, bad,
+                                  {d: {**asdict(f), "keys": f.keys()} for d, f in feats.items()})
+                assign_stories(store, list(feats.values()), {s for s in replaced.values() if s})
+                link_claims(store, claims)
+                store.save_actors(_actors_seen(analyses, people, registry))
             result.rejected.extend(bad)
             for a in analyses:
                 result.warnings.extend(f"{a.document.source or a.document.id}: {n}" for n in a.document.notes)
@@ -433,12 +524,12 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         if first is None:
             pass  # nothing new: every input was stored already or rejected
         elif workers == 1 or len(first) < opts.batch_size:
-            reader = _cached_reader(opts, known_people)
+            reader = _cached_reader(opts, ())
             handle(first, reader.analyse(first))
             for batch in batches:
                 handle(batch, reader.analyse(batch))
         else:
-            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts, known_people)) as pool:
+            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts, ())) as pool:
                 pending: deque[tuple[list[RawDocument], Future]] = deque()
                 for batch in _chain(first, batches):
                     pending.append((batch, pool.submit(_work, batch)))

@@ -261,9 +261,9 @@ def find_events(store: Store, f: EventFilter, sort: str = "date", limit: int | N
     """One page of events matching ``f``, each with every report. ``sort`` is one of
     EVENT_SORTS, ``-`` first for descending; undated events always come last."""
     where, args = _event_where(store, f)
-    page = " LIMIT ? OFFSET ?" if limit is not None else ""
-    rows = _conn(store).execute(f"SELECT e.* FROM events e WHERE {where} ORDER BY {_order(sort)}{page}",
-                                [*args, *((limit, offset) if limit is not None else ())]).fetchall()
+    # LIMIT -1 is SQLite's "no limit": the offset applies with or without a page size.
+    rows = _conn(store).execute(f"SELECT e.* FROM events e WHERE {where} ORDER BY {_order(sort)} LIMIT ? OFFSET ?",
+                                [*args, -1 if limit is None else limit, offset]).fetchall()
     return _event_records(store, rows)
 
 
@@ -537,7 +537,7 @@ def confirm_actors(store: Store, names: list[str] | None = None) -> list[dict]:
     ``--unreviewed`` list and are returned for writing into the analyst's actor file."""
     rows = store.db.execute("SELECT * FROM actors WHERE inferred = 1 ORDER BY name").fetchall()
     chosen = [r for r in rows if names is None or r["name"] in names]
-    with store.db:
+    with store.transaction():
         store.db.executemany("UPDATE actors SET inferred = 0 WHERE name = ?", [(r["name"],) for r in chosen])
     return [{"name": r["name"], "country": r["country"], "sector": r["sector"], "role": r["role"],
              "kind": r["kind"] or "person", "aliases": json.loads(r["aliases"] or "[]")} for r in chosen]

@@ -25,6 +25,7 @@ class Options:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_bytes: int = DEFAULT_MAX_BYTES
     reprocess: bool = False
+    follow_links: bool = False  # symbolic links can point anywhere (/etc/passwd): off unless asked
     # Sentence embeddings as a second opinion where no trigger word fires: off by default,
     # since on the development sets it found no event the rules missed and costs ~5% of a run.
     second_opinion: bool = False

@@ -8,11 +8,14 @@ the pipeline itself changed (``documents.pipeline`` records which version coded 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable
 
+from . import limits
 from .model import Actor, Analysis, Event, Quote, Rejected
 
 SCHEMA_VERSION = 3
@@ -74,11 +77,18 @@ def _j(value) -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open the store at ``path``; with ``create``, make it (and its folder) if missing.
+        Only ``run`` creates a store: every other command refuses a path that holds none."""
         self.path = Path(path)
+        self._depth = 0
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
+            raise StoreError(f"{path} looks like a URL; the store is a SQLite file, give its path")
+        if not create and not self.path.is_file():
+            raise StoreError(f"no store at {self.path}; run 'eventwatch run' first or pass --db")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(self.path, timeout=limits.store("busy_seconds"))
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as e:
@@ -105,7 +115,7 @@ class Store:
         """Version 1 had no per-document events or story features: keep the documents
         (raw bytes included), drop what was derived from them, and mark them for coding
         again on the next run. Version 2 had no ``quotes.speaker_from``."""
-        with self.db:
+        with self.transaction():
             if version == 1:
                 for table in ("events", "reports", "mentions", "quotes"):
                     self.db.execute(f"DROP TABLE IF EXISTS {table}")
@@ -117,6 +127,28 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction, re-entrant: the outermost takes the write lock at once
+        (BEGIN IMMEDIATE), so what it reads cannot be changed by another run before it
+        writes (two runs on one store wait for each other instead of colliding); inner
+        ones join it. Commits at the outermost exit, rolls back on an error."""
+        if self._depth == 0:
+            if self.db.in_transaction:
+                self.db.commit()
+            self.db.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self.db
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.db.rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.db.commit()
 
     def __enter__(self) -> "Store":
         return self
@@ -134,8 +166,14 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT path FROM actor_files ORDER BY added, path")]
 
     def remember_actor_files(self, paths: Iterable[str]) -> None:
-        with self.db:
+        with self.transaction():
             self.db.executemany("INSERT OR IGNORE INTO actor_files(path) VALUES (?)", [(str(Path(p).resolve()),) for p in paths])
+
+    def forget_actor_file(self, path: str | Path) -> bool:
+        """Stop using a remembered actor file; False if the store did not remember it."""
+        with self.transaction():
+            gone = self.db.execute("DELETE FROM actor_files WHERE path IN (?, ?)", (str(path), str(Path(path).resolve())))
+        return gone.rowcount > 0
 
     def inferred_actors(self) -> list[Actor]:
         rows = self.db.execute("SELECT * FROM actors WHERE inferred = 1").fetchall()
@@ -149,7 +187,7 @@ class Store:
         Their events are stored per document ("coded"); ``replace_story_events`` writes the
         merged events once the documents' stories are known."""
         features = features or {}
-        with self.db:
+        with self.transaction():
             for a in analyses:
                 d = a.document
                 old = self.db.execute("SELECT id FROM documents WHERE id = ? OR content_hash = ?", (d.id, d.content_hash)).fetchall()
@@ -211,12 +249,12 @@ class Store:
         return [r[0] for r in self.db.execute(f"SELECT id FROM documents WHERE story IN ({marks}) ORDER BY id", ids)]
 
     def set_story(self, doc_ids: list[str], story: str) -> None:
-        """Within the caller's transaction (``with store.db``)."""
+        """Within the caller's transaction (``with store.transaction()``)."""
         marks = ",".join("?" * len(doc_ids))
         self.db.execute(f"UPDATE documents SET story = ? WHERE id IN ({marks})", [story, *doc_ids])
 
     def add_link(self, a: str, b: str, reason: str) -> None:
-        """Within the caller's transaction (``with store.db``)."""
+        """Within the caller's transaction (``with store.transaction()``)."""
         a, b = sorted((a, b))
         self.db.execute("INSERT OR REPLACE INTO links(a, b, reason) VALUES (?,?,?)", (a, b, reason))
 
@@ -231,7 +269,7 @@ class Store:
         return [Event.from_json(json.loads(r[0])) for r in rows]
 
     def save_claims(self, claims: list, links: list[tuple[str, str, str, list[str]]]) -> None:
-        with self.db:
+        with self.transaction():
             for c in claims:
                 self.db.execute('INSERT OR REPLACE INTO claims(id, doc, start, "end", text, claimant, target, matter) VALUES (?,?,?,?,?,?,?,?)',
                                 (c.id, c.doc, c.start, c.end, c.text, _j(c.claimant), _j(c.target), _j(c.matter)))
@@ -263,13 +301,13 @@ class Store:
         return {r[0] for r in self.db.execute("SELECT coded FROM kept_apart")}
 
     def keep_apart(self, coded_ids: Iterable[str]) -> None:
-        with self.db:
+        with self.transaction():
             self.db.executemany("INSERT OR IGNORE INTO kept_apart(coded) VALUES (?)", [(c,) for c in coded_ids])
 
     def replace_story_events(self, doc_ids: list[str], events: list[Event]) -> None:
         """Replace every event reported by these documents (one story) with ``events``."""
         marks = ",".join("?" * len(doc_ids))
-        with self.db:
+        with self.transaction():
             old = [r[0] for r in self.db.execute(f"SELECT DISTINCT event FROM reports WHERE doc IN ({marks})", doc_ids)]
             self.db.executemany("DELETE FROM events WHERE id = ?", [(e,) for e in old])
             for e in events:
@@ -287,7 +325,7 @@ class Store:
             [(e.id, r.doc, _j([asdict(s) for s in r.evidence]), _j(r.speaker), r.outlet, _j(r.relay), r.date) for r in e.reports])
 
     def save_actors(self, actors: Iterable[Actor]) -> None:
-        with self.db:
+        with self.transaction():
             for a in actors:
                 row = self.db.execute("SELECT aliases FROM actors WHERE name = ?", (a.name,)).fetchone()
                 aliases = sorted(set(json.loads(row["aliases"]) if row else []) | set(a.aliases))
