@@ -570,6 +570,9 @@ def mark_people(doc, reg: Registry) -> None:
 
 # --- mentions in one parsed document -------------------------------------------------
 
+EDGE_PUNCT = frozenset({",", ";", ":", "-", "—", "–"})
+
+
 def np_tokens(head) -> list:
     """The noun phrase of ``head``: its modifiers and of-phrases, not its clauses."""
     out = [head]
@@ -579,7 +582,13 @@ def np_tokens(head) -> list:
         if child.dep_ == "prep" and child.lower_ not in ("of", "from", "in"):
             continue
         out.extend(np_tokens(child))
-    return sorted(out, key=lambda t: t.i)
+    out.sort(key=lambda t: t.i)
+    # a comma the parser hung on the phrase is not part of a name ("six Indian diplomats,")
+    while len(out) > 1 and out[-1].text in EDGE_PUNCT and out[-1].i != head.i:
+        out.pop()
+    while len(out) > 1 and out[0].text in EDGE_PUNCT and out[0].i != head.i:
+        out.pop(0)
+    return out
 
 
 @lru_cache(maxsize=1)

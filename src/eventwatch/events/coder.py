@@ -408,6 +408,8 @@ def _mention_for(tok, ctx: Context, inner: bool = False) -> Mention | None:
     """The actor mention a noun stands for. A phrase that is not itself an actor but
     holds one ("Iran's religious leader Ayatollah Khomeini", "the radical Islamic Jihad
     movement", "it", the pronoun of a speaker) stands for the actor it holds."""
+    if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
+        tok = tok.head.head  # "the minister, who is visiting Washington": who = the minister
     m = _mention_covering(ctx, tok.idx)
     if m is None:
         m = ctx.describe(tok)
