@@ -14,7 +14,7 @@ TABLES = ("events", "quotes", "documents", "actors", "claims")
 COLUMNS = {
     "events": ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
                "story", "trigger", "sources", "merged_on", "reports"],
-    "quotes": ["doc", "start", "end", "text", "speaker", "direct", "cue", "relay", "claim"],
+    "quotes": ["doc", "start", "end", "text", "speaker", "speaker_from", "direct", "cue", "relay", "claim"],
     "documents": ["doc", "title", "outlet", "published", "language", "text", "story", "url", "source"],
     "actors": ["name", "country", "sector", "role", "kind", "aliases", "mentions", "inferred"],
     "claims": ["id", "doc", "start", "end", "text", "claimant", "target", "matter", "links"],
