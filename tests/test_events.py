@@ -354,3 +354,21 @@ def test_second_opinion_only_where_no_trigger_word(reader, code, monkeypatch):
     finally:
         typer.use(None)
     assert asked == ["Peruvian troops crossed into Ecuador near the disputed river."]
+
+
+def test_a_place_a_demonym_only_begins_is_the_place(code):
+    """ "British Columbia" is Canada's: the victim is not British."""
+    got = summary(code("The Sikh activist, who lived in British Columbia, was shot dead outside a temple."))
+    assert ("ASSAULT", frozenset({"CAN"}), frozenset({"CAN"})) in got
+    assert not any("GBR" in a | r for _, a, r in got)
+
+
+def test_a_judgement_in_speech_is_the_speakers(code):
+    """The clause judged ("any involvement of a foreign government") is not the actor."""
+    e = one(code("Any involvement of a foreign government in the killing would be unacceptable, Canada said."), "REJECT")
+    assert countries(e.actor) == {"CAN"}
+
+
+def test_trailing_clause_is_not_part_of_the_name(code):
+    e = one(code("Canada expelled six Indian diplomats, including the acting high commissioner, on Monday."), "SANCTION")
+    assert e.recipient and all(not r["name"].rstrip().endswith(",") for r in e.recipient)

@@ -613,6 +613,9 @@ def _state_of(tok, reg: Registry) -> str | None:
     """The country a single token names: a state or institution entity, a demonym, or a
     town or region the actor files do not list ("Samarra", "the Tyumen region")."""
     doc = tok.doc
+    place = _place_starting(tok) if tok.ent_type_ == "NORP" or tok.lower_ in reg.by_demonym else None
+    if place is not None:
+        return place  # "British Columbia" is Canada's, not British
     if tok.ent_type_ in ("GPE", "NORP", "ORG", "LOC"):
         span = _ent_at(doc, tok.i)
         name = span.text if span is not None else tok.text
@@ -628,6 +631,42 @@ def _state_of(tok, reg: Registry) -> str | None:
         hit = reg.by_alias.get(tok.text)  # "Kenya" inside "the Kenya Anti-Corruption Commission"
         hit = hit if hit is not None and hit.kind == "state" else None
     return hit.country if hit else None
+
+
+def _mark_places(doc) -> None:
+    """A people entity that only begins a gazetteer place ("British" of "British Columbia")
+    becomes the place, so the stages after this one see Canada, not Britain."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    ents, changed = [], False
+    for ent in doc.ents:
+        if ent.label_ == "NORP" and _place_starting(doc[ent.start]) is not None:
+            for n in (3, 2):
+                if ent.start + n <= len(doc) and places().get(doc[ent.start: ent.start + n].text):
+                    ents.append(Span(doc, ent.start, ent.start + n, label="GPE"))
+                    changed = True
+                    break
+        else:
+            ents.append(ent)
+    if changed:
+        doc.ents = filter_spans(ents)
+
+
+def _place_starting(tok) -> str | None:
+    """The country of a gazetteer place whose name a demonym only begins ("British
+    Columbia", "Indian Wells"): the parser often tags the demonym alone as a people."""
+    doc = tok.doc
+    if not tok.text[:1].isupper() or tok.i + 1 >= len(doc):
+        return None
+    for n in (3, 2):
+        if tok.i + n <= len(doc):
+            words = doc[tok.i: tok.i + n]
+            if all(t.text[:1].isupper() and t.is_alpha for t in words):
+                hit = places().get(words.text)
+                if hit:
+                    return hit
+    return None
 
 
 def _against(tok) -> bool:
@@ -902,6 +941,7 @@ def find_mentions(doc, reg: Registry, published: str | None = None,
     if text is not None:
         doc.user_data["eventwatch.text"] = text
     mark_people(doc, reg)
+    _mark_places(doc)
     mentions: list[Mention] = []
     sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
     heads = [ent.root for ent in doc.ents if ent.label_ in ("PERSON", "GPE", "NORP", "ORG")]

@@ -522,6 +522,10 @@ def _condition(tok) -> bool:
 def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context) -> list[Mention]:
     if trig.speech and speaker is not None:
         return [ctx.mentions[speaker]]
+    if trig.pos in ("adj", "phrase") and speaker is not None and trig.event in VERBAL:
+        # "any involvement of a foreign government would be unacceptable," Canada said:
+        # the judgement is the speaker's, whatever the clause it judges
+        return [ctx.mentions[speaker]]
     if trig.pos == "verb":
         subj = _subject(tok) or (_clause_subject(tok) if tok.tag_ == "VBG" and tok.dep_ in ("pcomp", "pobj", "xcomp") else None)
     elif trig.pos in ("adj", "phrase"):
