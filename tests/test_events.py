@@ -345,9 +345,10 @@ def test_second_opinion_only_where_no_trigger_word(reader, code, monkeypatch):
     monkeypatch.setattr(reader, "second_opinion", True)
     code("Belarus received information from Lithuania about the incident.")  # "receive" judged by the rules
     assert asked == []
-    # no trigger word, reads like an event: the learned typer codes it, so nobody else is asked
-    assert {e.event for e in code("Peruvian troops crossed into Ecuador near the disputed river.")} == {"MOBILIZE"}
-    assert asked == []
+    # no trigger word, reads like an event: asked only if the learned typer codes nothing
+    coded = code("Peruvian troops crossed into Ecuador near the disputed river.")
+    assert asked == ([] if coded else ["Peruvian troops crossed into Ecuador near the disputed river."])
+    asked.clear()
     typer.use(None, disabled=True)  # the rules alone: now the sentence embeddings are asked
     try:
         code("Peruvian troops crossed into Ecuador near the disputed river.")

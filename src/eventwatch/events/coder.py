@@ -802,7 +802,7 @@ def _code(doc, ctx: Context) -> list[Event]:
                 p = learned.get(tok.i)
                 if p is not None and not trig.speech and p[0] >= r.learned_veto:
                     break  # the typer is sure this word is no event here ("the striker's attack")
-                if p is not None and n == 1 and _overruled(p, trig.event, r):
+                if p is not None and n == 1 and not (trig.needs_modal or trig.speech) and _overruled(p, trig.event, r):
                     break  # the typer is sure of another type ("lifted the blockade" is RETREAT)
                 ev = _try(tok, trig, n, speaker, sent, ctx, r)
                 if ev is None:
@@ -879,9 +879,13 @@ def _consume(tok, trig: Trigger, ev: Event, consumed: set[int], r: Rules) -> Non
 
 def _overruled(p, event: str, r: Rules) -> bool:
     """Does the typer give another type at least ``override`` and the rule's type almost
-    nothing? Then the word is left to the typer."""
+    nothing? Then the word is left to the typer. Rules that read the context (a modal, a
+    speaker) are never overruled: the typer sees the act, not whether it is only threatened."""
     best = int(p[1:].argmax()) + 1
-    return typer.TYPES[best] != event and p[best] >= r.learned_override and p[typer.INDEX[event]] < r.learned_floor
+    act = typer.TYPES[best]
+    if act == event or r.future_as.get(act, (None,))[0] == event:
+        return False  # the typer names the act; the rule what it is when only planned
+    return p[best] >= r.learned_override and p[typer.INDEX[event]] < r.learned_floor
 
 
 def _calibrated(p, event: str) -> float:

@@ -86,7 +86,14 @@ def trigger_tokens(doc, text: str, trigger: str):
     span = doc.char_span(at, at + len(trigger), alignment_mode="expand")
     if span is None or len(span) == 0:
         return None, set()
-    return span.root, {t.i for t in span}
+    root = span.root
+    if root.lemma_.lower() in typer.EMPTY_VERBS:  # "held talks": the act is the object
+        obj = next((t for t in span if t.head.i == root.i and t.dep_ in ("dobj", "attr", "dative")), None)
+        if obj is None:
+            obj = next((p for c in root.children if c.dep_ == "prt" for p in root.children if p.dep_ == "dobj"), None)
+        if obj is not None:
+            root = obj
+    return root, {t.i for t in span}
 
 
 def build(nlp, sentences: list[Sentence], size: int) -> Rows:

@@ -29,6 +29,10 @@ import numpy as np
 TYPES = ("NONE", "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 INDEX = {t: i for i, t in enumerate(TYPES)}
+# verbs that carry no act of their own: the act is their object ("held talks", "carried
+# out strikes"), which is the candidate instead
+EMPTY_VERBS = frozenset({"have", "be", "do", "get", "hold", "make", "take", "give", "carry", "conduct"})
+NAMES = frozenset({"PERSON", "GPE", "LOC", "ORG", "FAC", "NORP"})  # "Occupied" in a place's name is no act
 PREDICATIVE = frozenset({"acomp", "ROOT", "xcomp", "ccomp", "advcl", "oprd"})
 SKIP_DEPS = frozenset({"punct", "det", "cc", "case", "space"})
 TENSOR_DIMS = 96  # en_core_web_sm's tok2vec width
@@ -39,9 +43,10 @@ WORD_VECTORS = "word-vectors.npz"
 def candidates(doc) -> list:
     """The words that may carry an event: verbs, nouns and predicative adjectives ("is
     opposed"). Nouns and adjectives that only modify another noun ("border" in "border
-    closure", "deadly" in "deadly attack") are left out: the noun they modify is the word."""
-    return [t for t in doc if len(t.text) > 1 and (
-        t.pos_ == "VERB" or t.pos_ == "NOUN" and t.dep_ != "compound" or t.pos_ == "ADJ" and t.dep_ in PREDICATIVE)]
+    closure", "deadly" in "deadly attack") are left out: the noun they modify is the word;
+    so are words inside a name ("Illegally Occupied Kashmir", "Defence Ministry")."""
+    return [t for t in doc if len(t.text) > 1 and t.ent_type_ not in NAMES and (
+        t.pos_ == "VERB" and t.lemma_.lower() not in EMPTY_VERBS or t.pos_ == "NOUN" and t.dep_ != "compound" or t.pos_ == "ADJ" and t.dep_ in PREDICATIVE)]
 
 
 class _Words:
