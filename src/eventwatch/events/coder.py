@@ -807,8 +807,8 @@ def _code(doc, ctx: Context) -> list[Event]:
                 ev = _try(tok, trig, n, speaker, sent, ctx, r)
                 if ev is None:
                     continue
-                if p is not None:
-                    ev.confidence = _calibrated(p, trig.event)
+                if p is not None and not (trig.needs_modal or trig.speech):
+                    ev.confidence = _calibrated(p, trig.event)  # context rules keep their own
                 here.extend((tok, e) for e in _directed(ev, ctx, r))
                 found = True
                 skip_until = tok.i + n
