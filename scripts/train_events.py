@@ -49,7 +49,7 @@ def out_of_fold(rows, vecs, labels, sent_fold, cfg, log=print) -> np.ndarray:
 def prepare(data: Path, cfg: dict):
     sentences = training.load(data)
     nlp = pipeline.Reader(Options(workers=1)).nlp
-    built = training.build(nlp, sentences, 1 << cfg["bits"])
+    built = training.build(nlp, sentences, 1 << cfg["bits"], frozenset(cfg.get("empty_verbs", ())))
     rows, vecs, labels, sent = built.arrays()
     groups = np.array([s.group for s in sentences], dtype=np.int64)
     return sentences, built, rows, vecs, labels, sent, folds_of(groups, cfg["folds"])[sent]

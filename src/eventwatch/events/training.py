@@ -76,7 +76,7 @@ def load(folder: Path) -> list[Sentence]:
     return out
 
 
-def trigger_tokens(doc, text: str, trigger: str):
+def trigger_tokens(doc, text: str, trigger: str, empty_verbs: frozenset[str] = frozenset()):
     """The root word of the trigger phrase, and every word of the phrase."""
     at = text.find(trigger)
     if at < 0:
@@ -87,7 +87,7 @@ def trigger_tokens(doc, text: str, trigger: str):
     if span is None or len(span) == 0:
         return None, set()
     root = span.root
-    if root.lemma_.lower() in typer.EMPTY_VERBS:  # "held talks": the act is the object
+    if root.lemma_.lower() in empty_verbs:  # "held talks": the act is the object
         obj = next((t for t in span if t.head.i == root.i and t.dep_ in ("dobj", "attr", "dative")), None)
         if obj is None:
             obj = next((p for c in root.children if c.dep_ == "prt" for p in root.children if p.dep_ == "dobj"), None)
@@ -96,14 +96,15 @@ def trigger_tokens(doc, text: str, trigger: str):
     return root, {t.i for t in span}
 
 
-def build(nlp, sentences: list[Sentence], size: int) -> Rows:
-    """Parse the sentences (as the pipeline does) and lay out one row per candidate."""
+def build(nlp, sentences: list[Sentence], size: int, empty_verbs: frozenset[str] = frozenset()) -> Rows:
+    """Parse the sentences (as the pipeline does) and lay out one row per candidate;
+    ``empty_verbs`` hand their trigger to their object (see ``typer.candidates``)."""
     out = Rows()
     for k, (s, doc) in enumerate(zip(sentences, nlp.pipe((x.text for x in sentences), batch_size=64))):
         label: dict[int, int] = {}
         skip: set[int] = set()
         for e in s.events:
-            root, words = trigger_tokens(doc, s.text, e.get("trigger") or "")
+            root, words = trigger_tokens(doc, s.text, e.get("trigger") or "", empty_verbs)
             if root is None:
                 out.unaligned.append(f"{s.source}: trigger {e.get('trigger')!r} not in the text")
                 continue
@@ -111,7 +112,7 @@ def build(nlp, sentences: list[Sentence], size: int) -> Rows:
             counts = out.modes.setdefault(f"{e['type']}|{root.lemma_.lower()}", {})
             counts[e.get("mode") or ""] = counts.get(e.get("mode") or "", 0) + 1
             skip |= words - {root.i}
-        toks = [t for t in typer.candidates(doc) if t.i not in skip or t.i in label]
+        toks = [t for t in typer.candidates(doc, empty_verbs) if t.i not in skip or t.i in label]
         have = {t.i for t in toks}
         toks += [doc[i] for i in sorted(label) if i not in have]  # a trigger the tagger calls PROPN
         if not toks:

@@ -29,9 +29,6 @@ import numpy as np
 TYPES = ("NONE", "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 INDEX = {t: i for i, t in enumerate(TYPES)}
-# verbs that carry no act of their own: the act is their object ("held talks", "carried
-# out strikes"), which is the candidate instead
-EMPTY_VERBS = frozenset({"have", "be", "do", "get", "hold", "make", "take", "give", "carry", "conduct"})
 NAMES = frozenset({"PERSON", "GPE", "LOC", "ORG", "FAC", "NORP"})  # "Occupied" in a place's name is no act
 PREDICATIVE = frozenset({"acomp", "ROOT", "xcomp", "ccomp", "advcl", "oprd"})
 SKIP_DEPS = frozenset({"punct", "det", "cc", "case", "space"})
@@ -40,13 +37,16 @@ ARTEFACT = "event-typer.npz"
 WORD_VECTORS = "word-vectors.npz"
 
 
-def candidates(doc) -> list:
+def candidates(doc, empty_verbs: frozenset[str] | None = None) -> list:
     """The words that may carry an event: verbs, nouns and predicative adjectives ("is
     opposed"). Nouns and adjectives that only modify another noun ("border" in "border
     closure", "deadly" in "deadly attack") are left out: the noun they modify is the word;
-    so are words inside a name ("Illegally Occupied Kashmir", "Defence Ministry")."""
+    so are words inside a name ("Illegally Occupied Kashmir", "Defence Ministry"), and verbs
+    that carry no act of their own (``empty_verbs``, from the training config: "held talks"
+    is coded at "talks"); by default the shipped model's."""
+    empty = empty_verbs if empty_verbs is not None else empty_verbs_of(model())
     return [t for t in doc if len(t.text) > 1 and t.ent_type_ not in NAMES and (
-        t.pos_ == "VERB" and t.lemma_.lower() not in EMPTY_VERBS or t.pos_ == "NOUN" and t.dep_ != "compound" or t.pos_ == "ADJ" and t.dep_ in PREDICATIVE)]
+        t.pos_ == "VERB" and t.lemma_.lower() not in empty or t.pos_ == "NOUN" and t.dep_ != "compound" or t.pos_ == "ADJ" and t.dep_ in PREDICATIVE)]
 
 
 class _Words:
@@ -250,6 +250,11 @@ def model() -> Model | None:
     return _override if _override is not None else _shipped()
 
 
+def empty_verbs_of(m: "Model | None") -> frozenset[str]:
+    """The verbs a model was trained not to code at (its config travels in its meta)."""
+    return frozenset((m.meta or {}).get("config", {}).get("empty_verbs", ())) if m is not None else frozenset()
+
+
 def mode_of(event: str, lemma: str) -> str | None:
     """The mode the training sentences gave this word for this type most often."""
     m = model()
@@ -268,7 +273,7 @@ def predict(doc) -> dict[int, np.ndarray]:
     m = model()
     if m is None or len(doc) == 0:
         return {}
-    toks = candidates(doc)
+    toks = candidates(doc, empty_verbs_of(m))
     if not toks:
         return {}
     rows, vecs = encode(doc, toks, m.size)
