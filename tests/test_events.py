@@ -373,3 +373,32 @@ def test_a_judgement_in_speech_is_the_speakers(code):
 def test_trailing_clause_is_not_part_of_the_name(code):
     e = one(code("Canada expelled six Indian diplomats, including the acting high commissioner, on Monday."), "SANCTION")
     assert e.recipient and all(not r["name"].rstrip().endswith(",") for r in e.recipient)
+
+
+# --- phrases that name an act -----------------------------------------------------------
+
+def test_place_of_an_attack_is_not_its_doer(code):
+    evs = code("Sudan recalled its ambassador to Chad after a deadly bomb attack in Chad's capital that killed 14 people.")
+    assault = one(evs, "ASSAULT")
+    assert "TCD" not in countries(assault.actor) - {"TCD"} or assault.actor[0]["sector"] in ("UAF", "REB")
+    assert countries(assault.recipient) == {"TCD"}, summary(evs)
+    assert "SDN" not in countries(assault.actor) | countries(assault.recipient)
+
+
+def test_victims_of_an_act_by_a_named_state(code):
+    evs = [e for e in code("Two journalists were killed in an Israeli airstrike in southern Lebanon.") if e.trigger == "killed"]
+    assert evs and countries(evs[0].actor) == {"ISR"} and evs[0].actor[0]["sector"] != "UAF", summary(evs)
+
+
+def test_artillery_shells_are_not_victims(code):
+    evs = code("Artillery shells were lobbed at an empty warehouse in Morocco overnight.")
+    assert not any(r.get("sector") == "CVL" for e in evs for r in e.recipient), summary(evs)
+
+
+def test_expelling_a_foreign_official_is_a_sanction(code):
+    e = one(code("Kenya expelled three Ugandan officials accused of spying."), "SANCTION")
+    assert e.mode == "expel" and countries(e.actor) == {"KEN"} and countries(e.recipient) == {"UGA"}
+
+
+def test_an_act_with_no_party_of_any_country_is_not_recorded(code):
+    assert code("At least three people died and a dozen were injured, initial reports said.") == []

@@ -12,6 +12,8 @@ so this module knows nothing about names.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import copy
 import tomllib
 from dataclasses import dataclass, field
@@ -87,6 +89,7 @@ class Rules:
     joint: frozenset[str] = frozenset({"AGREE", "CONSULT", "COOPERATE", "CONCEDE", "SUPPORT"})
     agentless: dict[str, str] = field(default_factory=lambda: {"ASSAULT": "UAF"})  # type -> sector of an unnamed doer
     light_nouns: dict[str, list[Trigger]] = field(default_factory=dict)  # noun -> its needs_verb triggers
+    event_nouns: frozenset[str] = frozenset()  # nouns that name an act ("attack", "talks"), never a doer
 
 
 def _type_mode(value: str) -> tuple[str, str | None]:
@@ -116,6 +119,7 @@ def rules() -> Rules:
             r.by_word.setdefault(parts[0], []).append((parts, trig))
             if trig.pos == "noun" and trig.needs_verb:
                 r.light_nouns.setdefault(parts[0], []).append(trig)
+    r.event_nouns = frozenset(w for row in data["trigger"] if row.get("pos") == "noun" for w in row["words"] if " " not in w)
     aux = data["aux"]
     r.future, r.intent, r.hypothetical = frozenset(aux["future"]), frozenset(aux["intent"]), frozenset(aux["hypothetical"])
     r.negation, r.historical = frozenset(aux["negation"]), frozenset(aux["historical"])
@@ -416,6 +420,18 @@ def _mention_for(tok, ctx: Context, inner: bool = False) -> Mention | None:
         if m is not None:
             m.id = len(ctx.mentions)
             ctx.mentions.append(m)
+    if m is not None and m.actor is None and m.kind in ("group", "thing") and _names_act(tok):
+        # a phrase naming an act stands for its doer where it names one ("the deployment
+        # of Rwandan troops", "an attack by Houthi rebels"); "a terrorist attack in
+        # Kashmir" names terrorists of no country: the place it happened is not theirs
+        lo, hi = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+        doers = [x for x in ctx.mentions if x is not m and lo <= x.start and x.end <= hi
+                 and _agent_of_act(tok, x) and _is_actorish(x, ctx)]
+        if doers:
+            return sorted(doers, key=lambda x: (x.kind != "name", x.kind == "place", x.start - x.end))[0]
+        m = dataclasses.replace(m, id=len(ctx.mentions), country=None, antecedent=None)
+        ctx.mentions.append(m)
+        return m
     if m is not None and m.kind == "thing" and inner:
         if tok.pos_ == "PRON" and tok.lower_ in ("it", "they", "its", "their"):
             ante = _speech_subject(tok)
@@ -424,9 +440,52 @@ def _mention_for(tok, ctx: Context, inner: bool = False) -> Mention | None:
         toks = sorted(tok.subtree, key=lambda t: t.i)
         inner = [x for x in ctx.mentions if x is not m and toks[0].idx <= x.start and x.end <= toks[-1].idx + len(toks[-1])
                  and _is_actorish(x, ctx)]
+        if _names_act(tok):
+            inner = [x for x in inner if _agent_of_act(tok, x)]
         if inner:
             return sorted(inner, key=lambda x: (x.kind != "name", x.kind == "place", x.start - x.end))[0]
     return m
+
+
+def _names_act(tok) -> bool:
+    return tok.pos_ == "NOUN" and (tok.lemma_.lower() in rules().event_nouns or tok.lower_ in rules().event_nouns)
+
+
+def _agent_of_act(noun, m: Mention) -> bool:
+    """Can a mention inside a phrase naming an act ("the attack in Kashmir that killed
+    26 tourists") be its doer? Only as the act's owner ("Pakistan's attack"), its
+    national adjective ("Indian strikes") or its by-agent ("an attack by gunmen"); the
+    place it happened and whoever it hit are not."""
+    by = any(c.dep_ == "prep" and c.lower_ == "by" for c in noun.children)
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            pass
+        elif c.dep_ == "poss" and not by:  # "Kherson's shelling by Russian artillery": the poss was hit
+            pass
+        elif c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+            pass
+        elif c.dep_ == "prep" and c.lower_ == "of" and not by and m.kind != "place":
+            pass  # "the deployment of Rwandan troops"; "the shelling of Kherson" is its target
+        else:
+            continue
+        lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
+        if lo <= m.start and m.end <= hi:
+            return True
+    return False
+
+
+def _place_of_act(verb, ctx: Context) -> Mention | None:
+    """Where an act happened: a place in the clause, or in the phrase naming the act that
+    is the clause's subject ("an attack in Kashmir that killed 26 people")."""
+    where = _place_of(verb, ctx, ("place",))
+    if where is not None:
+        return where
+    subj = _subject(verb)
+    if subj is not None and subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        subj = verb.head
+    if subj is not None and subj.lemma_.lower() in rules().event_nouns:
+        return _place_of(subj, ctx, ("place",))
+    return None
 
 
 def _speech_subject(tok):
@@ -734,6 +793,7 @@ def _victims(tok, verb) -> list:
 
 
 FROM = frozenset({"from"})
+PEOPLE_WORDS = frozenset(_GRAMMAR.get("people_words", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -1085,9 +1145,14 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # the victims of an act with no named doer: people of a known country ("two Iraqi youths")
         recips = recips or [m for v in _victims(tok, verb) if (m := _mention_for(v, ctx)) is not None
                             and (_is_actorish(m, ctx) or v.tag_ in ("NNS", "NNPS") and ctx.country_of(m.id))]
+        if not recips and event == "ASSAULT" and any(_people_like(v, ctx) for v in _victims(tok, verb)):
+            # people killed where it happened, their country not named: that country's civilians
+            where = _place_of_act(verb, ctx)
+            if where is not None:
+                recips = [_people_of(where, ctx)]
         if not recips:
             return None
-        actors = _unidentified(verb, sent, recips, ctx, r.agentless.get(trig.event, "UAF"))
+        actors = _doers_named_in(verb, ctx) or _unidentified(verb, sent, recips, ctx, r.agentless.get(trig.event, "UAF"))
     if trig.needs_recipient and not recips and not _counterpart_named(tok, trig, event, verb, actors, ctx):
         return None
     if not recips:
@@ -1098,6 +1163,9 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
     if not recips and (speaker is not None or event in r.addressed):
         recips = _main_counterpart(ctx, actor_countries)
+    parties = actors + recips
+    if not any(ctx.country_of(m.id) or m.kind in ("name", "title") for m in parties):
+        return None  # "three people were killed": no party of any known country or name, no dyad to record
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     text = sent.text.strip()
     date, source = _event_date(tok, verb, ctx, sent, trig.speech)
@@ -1118,12 +1186,41 @@ def _place_of(verb, ctx: Context, kinds: tuple[str, ...]) -> Mention | None:
     """The first state-located mention in a locative phrase of the clause ("in Serbia",
     "in East Timor's capital Dili")."""
     for t in verb.subtree:
-        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE and not _names_act(t):  # "injured in attacks" is no place
             lo, hi = t.left_edge.idx, t.idx + len(t)
             for m in ctx.mentions:
                 if lo <= m.start and m.end <= hi and m.kind in kinds and (c := ctx.country_of(m.id)) and c not in NON_STATE:
                     return m
     return None
+
+
+def _people_like(tok, ctx: Context) -> bool:
+    """"26 people", "tourists", "three soldiers": people, by a role the actor files know or
+    the words for people, not a thing ("airspace", "artillery shells")."""
+    if tok.lemma_.lower() in PEOPLE_WORDS:
+        return True
+    m = _mention_for(tok, ctx)
+    return m is not None and m.kind != "thing" and m.sector is not None
+
+
+def _doers_named_in(verb, ctx: Context) -> list[Mention]:
+    """The doer named in the act a passive points to ("were injured in Indian missile
+    attacks", "killed in an Israeli airstrike"): the act's owner or national adjective."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "by") :
+            for noun in _children(c, "pobj"):
+                if _names_act(noun):
+                    found = [x for x in ctx.mentions if _agent_of_act(noun, x) and _is_actorish(x, ctx) and ctx.country_of(x.id)]
+                    if found:
+                        return found[:1]
+    return []
+
+
+def _people_of(where: Mention, ctx: Context) -> Mention:
+    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="civilians", kind="group",
+                sentence=where.sentence, country=ctx.country_of(where.id), sector="CVL")
+    ctx.mentions.append(m)
+    return m
 
 
 def _unidentified(verb, sent, victims: list[Mention], ctx: Context, sector: str = "UAF") -> list[Mention]:
