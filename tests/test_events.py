@@ -402,3 +402,10 @@ def test_expelling_a_foreign_official_is_a_sanction(code):
 
 def test_an_act_with_no_party_of_any_country_is_not_recorded(code):
     assert code("At least three people died and a dozen were injured, initial reports said.") == []
+
+
+def test_a_state_body_in_what_a_state_body_says_is_its_own(code):
+    e = one(code("Thailand's army said armed forces shot down two drones launched by Cambodia."), "ASSAULT")
+    assert countries(e.actor) == {"THA"} and countries(e.recipient) == {"KHM"}, summary([e])
+    e = one(code("The Kenyan foreign ministry said security forces arrested four suspects near the border."), "COERCE")
+    assert countries(e.actor) == {"KEN"}

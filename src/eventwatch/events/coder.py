@@ -494,7 +494,9 @@ def _speech_subject(tok):
     r = rules()
     for a in _ancestors(tok, 5):
         if a.lemma_.lower() in r.speech_verbs | {"announce", "declare"} and a.pos_ == "VERB":
-            return _subject(a)
+            subj = _subject(a)
+            if subj is not None:
+                return subj  # else a verb of saying the parse hung under another: look higher
     return None
 
 
@@ -595,7 +597,28 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
     if speaker is not None and (not found or all(m.kind == "pronoun" and m.text.lower() in FIRST_PERSON for m in found)):
         if found or (trig.pos != "verb" and trig.event in VERBAL):
             return [ctx.mentions[speaker]]
-    return found
+    return [_of_speakers_side(m, tok, speaker, ctx) for m in found]
+
+
+def _of_speakers_side(m: Mention, tok, speaker: int | None, ctx: Context) -> Mention:
+    """A state body of no stated country in what a state body says ("Thailand's army said
+    armed forces shot down two drones") is the speaker's own."""
+    r = rules()
+    if ctx.country_of(m.id) or m.actor is not None or m.kind not in ("group", "title") or _sector(m, ctx) not in r.state_sectors:
+        return m
+    if speaker is None:
+        subj = _speech_subject(tok)
+        who = _mention_for(subj, ctx, True) if subj is not None else None
+    else:
+        who = ctx.mentions[speaker]
+    if who is None or who is m or _sector(who, ctx) not in r.state_sectors | {None}:
+        return m
+    country = ctx.country_of(who.id)
+    if not country or country in NON_STATE:
+        return m
+    m = dataclasses.replace(m, id=len(ctx.mentions), country=country, antecedent=None)
+    ctx.mentions.append(m)
+    return m
 
 
 def _nationalities(noun) -> list:
