@@ -256,7 +256,7 @@ def evaluate_training(sentences, events: list[list]) -> dict:
                 recipient=recip_ok / recip_n if recip_n else 0.0, per_type=per_type, misses=misses, extras=extras)
 
 
-def cross_validate(data: Path, settings: list[tuple[float, float]], errors: int = 0) -> None:
+def cross_validate(data: Path, settings: list[tuple[float, float]], errors: int = 0, floors: tuple[float, ...] = ()) -> None:
     """Train the typer k times, each time without one fold of the training sentences, and
     code that fold through the real pipeline: rules alone, then rules with the typer at
     each (add, veto) setting. Nothing here saw the sentences it is scored on."""
@@ -310,6 +310,11 @@ def cross_validate(data: Path, settings: list[tuple[float, float]], errors: int 
               f"sentences without an event coded with one {res['negative_hit']:.3f}  "
               f"actor country {res['actor']:.3f}  recipient country {res['recipient']:.3f}")
         print("    " + "  ".join(f"{t} {c['found']}/{c['n']}+{c['extra']}" for t, c in sorted(res["per_type"].items())))
+        for floor in floors if add is not None else ():
+            kept = [[e for e in evs if e.confidence is None or e.confidence >= floor] for evs in events]
+            f = evaluate_training(sentences, kept)
+            print(f"  keeping confidence >= {floor}: type recall {f['recall']:.3f}  extra types/sentence {f['extra']:.3f}  "
+                  f"negatives coded {f['negative_hit']:.3f}")
         if errors and add is not None:
             for title, items in (("misses", res["misses"]), ("extras", res["extras"])):
                 print(f"  {title} ({len(items)}):")
@@ -335,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--floor-crisis", type=float, help="exit 1 if the crisis set's event F1 is below")
     ap.add_argument("--settings", default="0.5:0.9:0.7",
                     help="with --cv: add:veto:override settings to compare, comma-separated")
+    ap.add_argument("--min-confidence", default="",
+                    help="with --cv: also score keeping only events of at least these confidences, comma-separated")
     ap.add_argument("--floor-f1", type=float, help="exit 1 if sample-gold event F1 (with the actor file) is below")
     ap.add_argument("--floor-recall", type=float, help="exit 1 if events-dev type recall is below")
     ap.add_argument("--floor-extra", type=float, help="exit 1 if extra types per sentence is above")
@@ -343,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cv:
         settings = [tuple(float(x) for x in trio.split(":")) for trio in args.settings.split(",")]
-        cross_validate(Path(args.cv), settings, args.errors)
+        floors = tuple(float(x) for x in args.min_confidence.split(",") if x)
+        cross_validate(Path(args.cv), settings, args.errors, floors)
         return 0
     rows = load_rows(Path(args.data))
     events, seconds = code_sentences(rows, Options(workers=1))

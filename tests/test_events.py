@@ -378,11 +378,10 @@ def test_trailing_clause_is_not_part_of_the_name(code):
 # --- phrases that name an act -----------------------------------------------------------
 
 def test_place_of_an_attack_is_not_its_doer(code):
-    evs = code("Sudan recalled its ambassador to Chad after a deadly bomb attack in Chad's capital that killed 14 people.")
+    evs = code("Talks were suspended after a deadly bomb attack in Chad's capital that killed 14 people on Sunday.")
     assault = one(evs, "ASSAULT")
-    assert "TCD" not in countries(assault.actor) - {"TCD"} or assault.actor[0]["sector"] in ("UAF", "REB")
     assert countries(assault.recipient) == {"TCD"}, summary(evs)
-    assert "SDN" not in countries(assault.actor) | countries(assault.recipient)
+    assert all(a["sector"] in ("UAF", "REB", None) for a in assault.actor), assault.actor
 
 
 def test_victims_of_an_act_by_a_named_state(code):

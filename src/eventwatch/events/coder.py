@@ -251,8 +251,11 @@ def _noun_actor(noun, needs_verb=frozenset()):
     A measure before "of" ("launched ten days of war games") stands in for the noun."""
     while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != noun.head.i and _measure(noun.head.head):
         noun = noun.head.head
-    head = noun.head
-    if noun.dep_ in ("dobj", "attr", "pobj", "nsubjpass"):
+    first = noun
+    while first.dep_ == "conj" and first.head.i != first.i and first.head.pos_ in ("NOUN", "PROPN"):
+        first = first.head  # "launched air and artillery strikes": the strikes share the air's verb
+    head = first.head
+    if first.dep_ in ("dobj", "attr", "pobj", "nsubjpass"):
         verb = head if head.pos_ in ("VERB", "AUX", "ADJ") else head.head
         if verb.lemma_.lower() in needs_verb | LIGHT_VERBS | {"be", "remain", "stay"} and verb.pos_ in ("VERB", "AUX"):
             subj = _subject(verb)
@@ -414,6 +417,8 @@ def _mention_for(tok, ctx: Context, inner: bool = False) -> Mention | None:
     movement", "it", the pronoun of a speaker) stands for the actor it holds."""
     if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
         tok = tok.head.head  # "the minister, who is visiting Washington": who = the minister
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and _names_act(tok.head.head) and not _names_act(tok):
+            tok = tok.head.head  # "an attack in the capital that killed 14": the attack killed, the parse hangs it lower
     m = _mention_covering(ctx, tok.idx)
     if m is None:
         m = ctx.describe(tok)
@@ -437,9 +442,11 @@ def _mention_for(tok, ctx: Context, inner: bool = False) -> Mention | None:
             ante = _speech_subject(tok)
             if ante is not None and ante.i != tok.i:
                 return _mention_for(ante, ctx, True)
-        toks = sorted(tok.subtree, key=lambda t: t.i)
+        # the phrase without its relative clauses: "the capital that killed 14 people" does not hold them
+        clauses = [c for c in tok.children if c.dep_ in ("relcl", "acl")]
+        toks = sorted(set(tok.subtree) - {t for c in clauses for t in c.subtree}, key=lambda t: t.i)
         inner = [x for x in ctx.mentions if x is not m and toks[0].idx <= x.start and x.end <= toks[-1].idx + len(toks[-1])
-                 and _is_actorish(x, ctx)]
+                 and _is_actorish(x, ctx) and not any(c.left_edge.idx <= x.start < c.right_edge.idx + len(c.right_edge) for c in clauses)]
         if _names_act(tok):
             inner = [x for x in inner if _agent_of_act(tok, x)]
         if inner:
@@ -1168,11 +1175,12 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # the victims of an act with no named doer: people of a known country ("two Iraqi youths")
         recips = recips or [m for v in _victims(tok, verb) if (m := _mention_for(v, ctx)) is not None
                             and (_is_actorish(m, ctx) or v.tag_ in ("NNS", "NNPS") and ctx.country_of(m.id))]
-        if not recips and event == "ASSAULT" and any(_people_like(v, ctx) for v in _victims(tok, verb)):
+        people = [v for v in _victims(tok, verb) if _people_like(v, ctx)]
+        if not recips and event == "ASSAULT" and people:
             # people killed where it happened, their country not named: that country's civilians
             where = _place_of_act(verb, ctx)
             if where is not None:
-                recips = [_people_of(where, ctx)]
+                recips = [_people_of(where, people[0], ctx)]
         if not recips:
             return None
         actors = _doers_named_in(verb, ctx) or _unidentified(verb, sent, recips, ctx, r.agentless.get(trig.event, "UAF"))
@@ -1239,9 +1247,9 @@ def _doers_named_in(verb, ctx: Context) -> list[Mention]:
     return []
 
 
-def _people_of(where: Mention, ctx: Context) -> Mention:
-    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="civilians", kind="group",
-                sentence=where.sentence, country=ctx.country_of(where.id), sector="CVL")
+def _people_of(where: Mention, victim, ctx: Context) -> Mention:
+    m = Mention(id=len(ctx.mentions), start=victim.left_edge.idx, end=victim.idx + len(victim), text="civilians",
+                kind="group", sentence=where.sentence, country=ctx.country_of(where.id), sector="CVL")
     ctx.mentions.append(m)
     return m
 
@@ -1251,7 +1259,7 @@ def _unidentified(verb, sent, victims: list[Mention], ctx: Context, sector: str 
     explosion in Beirut"): unidentified forces (UAF) of the country where it happened,
     else of the victims' country when they are civilians, as PLOVER codes it. Held "in
     Israeli custody": the keeper is the doer's country."""
-    where = _place_of(verb, ctx, ("place", "group"))
+    where = _place_of(verb, ctx, ("place", "group")) or _place_of_act(verb, ctx)
     country = ctx.country_of(where.id) if where is not None else None
     if country is None:
         for m in victims:
