@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
-# The store: empty means eventwatch's embedded default ($$EVENTWATCH_DB or ~/.local/share/eventwatch).
-DB     ?=
+# The demo's own store, beside its outputs, so the sample never mixes with a user's later
+# runs (which use eventwatch's default store, or their own --db). DB= (empty) means that default.
+DB     ?= $(OUT)/eventwatch.db
 DBOPT  := $(if $(DB),--db $(DB),)
 EXAMPLE := examples/belarus-lithuania-2025
 
@@ -25,6 +26,11 @@ demo: install
 	@echo
 	@echo "Results: $(OUT)/events.jsonl, quotes.jsonl, documents.jsonl, actors.jsonl, claims.jsonl"
 	@echo "Dashboard: $(VENV)/bin/eventwatch serve $(DBOPT)  (or: make serve), then open http://127.0.0.1:8000/"
+	@echo
+	@echo "To type 'eventwatch' instead of $(VENV)/bin/eventwatch, put it on your PATH, for this shell:"
+	@echo "  export PATH=\"$(CURDIR)/$(VENV)/bin:\$$PATH\""
+	@echo "or for good (~/.local/bin is on the PATH of most systems):"
+	@echo "  mkdir -p ~/.local/bin && ln -sf $(CURDIR)/$(VENV)/bin/eventwatch ~/.local/bin/eventwatch"
 
 # The API and dashboard over the demo's store, on loopback.
 serve: install

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the dashboard from frontend/ (npm packages, bundled by esbuild) into
 # src/eventwatch/web/static, which is committed: users, `make demo` and `make test`
-# never run npm. Run this after changing anything under frontend/.
+# never run npm. Run this after changing anything under frontend/. node_modules is not
+# committed: `npm ci` installs exactly what package-lock.json pins (by integrity hash).
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
 OUT=../src/eventwatch/web/static
@@ -20,4 +21,6 @@ cp src/index.html src/app.css src/favicon.svg "$OUT/"
     cat "$dir"/LICENSE* 2>/dev/null || cat "$dir"/license* 2>/dev/null
   done
 } > "$OUT/THIRD_PARTY_LICENSES.txt"
+# What these assets were built from, checked by tests/test_frontend_build.py without npm.
+python3 ../scripts/frontend_hash.py
 ls -l "$OUT"

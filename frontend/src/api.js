@@ -14,12 +14,19 @@ export async function get(path, params) {
   const res = await fetch(url, { headers: { Accept: "application/json" } });
   if (!res.ok) {
     let detail = res.statusText;
+    let fields = [];
     try {
       const body = await res.json();
-      detail = typeof body.detail === "string" ? body.detail
-        : (body.detail || []).map((d) => `${(d.loc || []).slice(-1)[0]}: ${d.msg}`).join("; ");
+      if (typeof body.detail === "string") detail = body.detail;
+      else {
+        fields = (body.detail || []).map((d) => ({ name: String((d.loc || []).slice(-1)[0]), msg: d.msg, input: d.input }));
+        detail = fields.map((f) => `${f.name}: ${f.msg}`).join("; ");
+      }
     } catch (_) { /* not JSON: keep the status text */ }
-    throw new Error(`${res.status} ${detail}`);
+    const err = new Error(`${res.status} ${detail}`);
+    err.status = res.status;
+    err.fields = fields; // [{name, msg, input}] for a rejected parameter (422)
+    throw err;
   }
   return res.json();
 }

@@ -14,7 +14,8 @@ const ROUTES = [
   [/^\/(dyads)?$/, "dyads", (m, p, go) => dyadView(p, go)],
   [/^\/events$/, "events", (m, p, go) => eventsView(p, go)],
   [/^\/events\/(.+)$/, "events", (m) => eventView(decodeURIComponent(m[1]))],
-  [/^\/documents\/(.+)$/, "stories", (m) => documentView(decodeURIComponent(m[1]))],
+  // A document belongs to no section of the navigation (it is reached from events and stories alike).
+  [/^\/documents\/(.+)$/, null, (m) => documentView(decodeURIComponent(m[1]))],
   [/^\/network$/, "network", (m, p, go) => networkView(p, go)],
   [/^\/stories$/, "stories", (m, p, go) => storiesView(p, go)],
   [/^\/stories\/(.+)$/, "stories", (m) => storyView(decodeURIComponent(m[1]))],
@@ -38,7 +39,7 @@ async function render() {
   const mine = ++current;
   view.setAttribute("aria-busy", "true");
   for (const a of document.querySelectorAll("header nav a[data-nav]")) {
-    a.classList.toggle("active", route && a.dataset.nav === route[1]);
+    a.classList.toggle("active", Boolean(route && route[1] && a.dataset.nav === route[1]));
   }
   let result;
   try {

@@ -28,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 
 from . import limits, query
-from .export import COLUMNS, csv_cell
+from .export import FLAT_COLUMNS, csv_cell, flat_events
 from .query import EVENT_TYPES, EventFilter
 from .store import Store
 
@@ -134,7 +134,8 @@ class DocumentIn(BaseModel):
 
 
 def _csv(rows: list[dict], fields: list[str], name: str) -> Response:
-    """CSV as `eventwatch export --format csv` writes it: lists and objects become JSON text."""
+    """CSV as `eventwatch export` writes it: lists and objects become JSON text (events
+    come flat, one value per cell, as `--format flat` writes them)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
     w.writeheader()
@@ -157,7 +158,7 @@ def _sorted(rows: list[dict], sort: str, keys: dict[str, Callable[[dict], Any]])
     return sorted(present, key=key, reverse=sort.startswith("-")) + missing
 
 
-EVENT_CSV = COLUMNS["events"]  # the same header whether any event matches or none
+EVENT_CSV = FLAT_COLUMNS  # the same header whether any event matches or none
 ACTOR_SORTS = {"name": lambda a: a["name"].casefold(), "mentions": lambda a: a["mentions"], "events": lambda a: a["events"]}
 STORY_SORTS = {"date": lambda s: max((d["published"] or "" for d in s["documents"]), default="") or None,
                "events": lambda s: s["events"], "documents": lambda s: len(s["documents"]), "id": lambda s: s["id"]}
@@ -239,10 +240,11 @@ def create_app(db: str | Path, token: str | None = None, read_token: str | None 
         total, items = events_page(f, sort, limit, offset)
         return _page(request, items, total, limit, offset, sort=sort)
 
-    @app.get("/api/events.csv", tags=["events"], summary="Events as CSV", response_class=Response)
+    @app.get("/api/events.csv", tags=["events"], response_class=Response,
+             summary="Events as a flat CSV: one row per event, one value per cell ('eventwatch export --format flat')")
     def list_events_csv(f: Filter, sort: Sort = "date", limit: CsvLimit = None, offset: Offset = 0) -> Response:
         _, items = events_page(f, sort, limit, offset)
-        return _csv(items, EVENT_CSV, "events")
+        return _csv(flat_events(reader(), items), EVENT_CSV, "events")
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with every report, its evidence and document")
     def get_event(event_id: str) -> dict:

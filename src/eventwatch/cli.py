@@ -31,6 +31,39 @@ err = Console(stderr=True)
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"eventwatch {version('eventwatch')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            from . import __version__
+
+            print(f"eventwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Turn news articles into a sourced, dated record of political events (PLOVER 2.0)."""
+
+
+def _table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A table for a person on a terminal (folded to its width); for a pipe, one line per
+    row with tab-separated cells (a header line first), which cut, sort and awk read."""
+    if not out_console.is_terminal:
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join(" ".join(str(c).split()) for c in row))
+        return
+    t = Table(*columns, title=title, expand=False)
+    for row in rows:
+        t.add_row(*row)
+    out_console.print(t)
+
+
 def _count_inputs(paths: list[Path]) -> int | None:
     """How many documents to expect, for the progress bar (JSONL lines counted)."""
     from .ingest import JSONL_SUFFIXES, SUPPORTED
@@ -151,19 +184,64 @@ def _summary(result, n_events: int, opts: Options, written: dict) -> None:
     out_console.print(f"outputs: {', '.join(str(p) for p in written.values())}")
 
 
+def _event_filter(date_from, date_to, country, recipient, types, actor, story):
+    """The API's event filters from the command line, checked as the API checks them."""
+    from datetime import date
+
+    from .query import EVENT_TYPES, EventFilter
+
+    wanted = tuple(dict.fromkeys(t.strip().upper() for given in types for t in given.split(",") if t.strip()))
+    unknown = [t for t in wanted if t not in EVENT_TYPES]
+    if unknown:
+        err.print(f"[red]error:[/] unknown event type {', '.join(unknown)}; PLOVER types are {', '.join(EVENT_TYPES)}",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        if value is None:
+            continue
+        try:
+            if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+                raise ValueError
+            date.fromisoformat(value + {4: "-01-01", 7: "-01"}.get(len(value), ""))
+        except ValueError:
+            err.print(f"[red]error:[/] {name} {value!r} is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                      highlight=False)
+            raise typer.Exit(EXIT_USAGE)
+    if country is not None and not re.fullmatch(r"[A-Za-z]{3}", country):
+        err.print(f"[red]error:[/] --country {country!r} is not a three-letter code (LTU, BLR, IGO, ...)", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    if not any((date_from, date_to, country, recipient, wanted, actor, story)):
+        return None
+    return EventFilter(actor=actor, country=country, recipient=recipient, types=wanted, date_from=date_from,
+                       date_to=date_to, story=story)
+
+
 @app.command()
 def export(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write into."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
+    fmt: str = typer.Option("jsonl", "--format", "-f",
+                            help="jsonl, csv (lists as JSON text), flat (events.csv, one value per cell), "
+                                 "plover (events.plover.jsonl) or parquet (nested types)."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
     doc: List[str] = typer.Option([], "--doc", help="Only these document ids (default: all)."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Events dated on or after (YYYY, YYYY-MM, YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Events dated on or before."),
+    country: Optional[str] = typer.Option(None, "--country", help="The acting side's country code."),
+    recipient: Optional[str] = typer.Option(None, "--recipient", help="The recipient's country code or name."),
+    types: List[str] = typer.Option([], "--type", help="PLOVER event type(s), comma-separated or repeated."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="An actor's name, any spelling seen."),
+    story: Optional[str] = typer.Option(None, "--story", help="A story id ('eventwatch stories')."),
 ) -> None:
-    """Export events, quotes, documents and actors from the store."""
+    """Export events, quotes, documents, actors and claims from the store.
+
+    The filters are the API's (GET /api/events): the events are those it answers; the
+    other tables keep what those events' documents hold."""
     from .store import Store, StoreError
 
     if fmt not in export_stage.FORMATS:
         err.print(f"[red]error:[/] unknown format {fmt!r}; choose one of {', '.join(export_stage.FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
+    where = _event_filter(date_from, date_to, country, recipient, types, actor, story)
     try:
         with Store(db or default_db(), create=False) as store:
             missing = [d for d in doc if not store.db.execute("SELECT 1 FROM documents WHERE id = ?", (d,)).fetchone()]
@@ -171,7 +249,7 @@ def export(
                 err.print(f"[red]error:[/] no document {', '.join(map(repr, missing))} in {store.path}; "
                           "'eventwatch export' without --doc lists them all in documents.jsonl", highlight=False)
                 raise typer.Exit(EXIT_USAGE)
-            written = export_stage.export(store, out, fmt, list(doc) or None)
+            written = export_stage.export(store, out, fmt, list(doc) or None, where=where)
     except StoreError as e:
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
@@ -179,7 +257,7 @@ def export(
         err.print(f"[red]error:[/] cannot write to --out {out}: {e.strerror or e}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     for table, p in written.items():
-        out_console.print(f"{table:10} {p}")
+        out_console.print(f"{table:10} {p}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -205,11 +283,9 @@ def actors(
         for a in rows:
             print(json.dumps(a, ensure_ascii=False))
         return
-    t = Table("name", "country", "sector", "role", "mentions", "aliases", "inferred")
-    for a in rows:
-        t.add_row(a["name"], a["country"] or "", a["sector"] or "", a["role"] or "", str(a["mentions"]),
-                  ", ".join(a["aliases"]), "yes" if a["inferred"] else "")
-    out_console.print(t)
+    _table(["name", "country", "sector", "role", "mentions", "aliases", "inferred"],
+           [[a["name"], a["country"] or "", a["sector"] or "", a["role"] or "", str(a["mentions"]),
+             ", ".join(a["aliases"]), "yes" if a["inferred"] else ""] for a in rows])
 
 
 @app.command("timex")
@@ -276,12 +352,12 @@ def stories_cmd(
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
         return
-    t = Table("story", "documents", "outlets", "events", "why together")
-    for row in rows:
-        t.add_row(row["id"], "\n".join(f"{d['doc']}  {d['title'] or ''}"[:90] for d in row["documents"]),
-                  ", ".join(row["outlets"]), str(row["events"]),
-                  "\n".join(f"{a} ~ {b}: {why}" for a, b, why in row["links"]))
-    out_console.print(t)
+    pipe = not out_console.is_terminal
+    _table(["story", "documents", "outlets", "events", "why together"],
+           [[row["id"], "; ".join(d["doc"] for d in row["documents"]) if pipe
+             else "\n".join(f"{d['doc']}  {d['title'] or ''}"[:60] for d in row["documents"]),
+             ", ".join(row["outlets"]), str(row["events"]),
+             ("; " if pipe else "\n").join(f"{a} ~ {b}: {why}" for a, b, why in row["links"])] for row in rows])
 
 
 @app.command()

@@ -1,4 +1,6 @@
-"""Export: the contract's JSON Lines files, and CSV and Parquet for analysts' tools."""
+"""Export: the contract's JSON Lines files, and the forms analysts load in one line: a flat
+CSV (one value per cell, ACLED-like columns), PLOVER JSON records, and Parquet with real
+nested types."""
 from __future__ import annotations
 
 import csv
@@ -7,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import query
+from .query import EventFilter
 from .store import Store
 
 TABLES = ("events", "quotes", "documents", "actors", "claims")
@@ -19,7 +22,20 @@ COLUMNS = {
     "actors": ["name", "country", "sector", "role", "kind", "aliases", "mentions", "inferred"],
     "claims": ["id", "doc", "start", "end", "text", "claimant", "target", "matter", "links"],
 }
-FORMATS = ("jsonl", "csv", "parquet")
+# jsonl/csv/parquet write every table; flat and plover are one file of events each.
+FORMATS = ("jsonl", "csv", "flat", "plover", "parquet")
+EVENT_ONLY = {"flat": "events.csv", "plover": "events.plover.jsonl"}
+AUX_FLAGS = ("historical", "future", "hypothetical", "negation")
+
+# The flat CSV: one row per event, one value per cell, in the spirit of ACLED's columns.
+# Two actors and two recipients get columns of their own (n_actors/n_recipients say when
+# there were more: PLOVER allows compound sides, a cell never holds a list).
+FLAT_COLUMNS = [
+    "event_id", "event_date", "date_precision", "reported_by", "event_type", "mode",
+    *(f"{side}{i}{part}" for side in ("actor", "recipient") for i in (1, 2) for part in ("", "_country", "_sector")),
+    "n_actors", "n_recipients", *AUX_FLAGS, "confidence", "score", "n_reports", "n_sources",
+    "first_outlet", "source_url", "first_doc", "evidence", "story", "trigger",
+]
 
 
 def _rows(store: Store, table: str, doc_ids: list[str] | None) -> list[dict]:
@@ -44,6 +60,76 @@ def csv_cell(value):
     return value
 
 
+def _first_report(ev: dict, meta: dict[str, dict]) -> dict | None:
+    """The report published first (dated documents before undated ones, then by id)."""
+    def key(r):
+        pub = (meta.get(r["doc"]) or {}).get("published") or ""
+        return (not pub or pub.startswith("X"), pub, r["doc"])
+    return min(ev["reports"], key=key) if ev["reports"] else None
+
+
+def _reported_by(ev: dict, meta: dict[str, dict]) -> str | None:
+    if "reported_by" in ev:  # the store's own figure, where the event record carries it
+        return ev["reported_by"]
+    dates = [(meta.get(r["doc"]) or {}).get("published") for r in ev["reports"]]
+    full = sorted(d for d in dates if d and not d.startswith("X"))
+    return full[0] if full else min((d for d in dates if d), default=None)
+
+
+def flat_event(ev: dict, meta: dict[str, dict]) -> dict:
+    """One event as one flat row of scalars (FLAT_COLUMNS); ``meta`` is query.document_meta
+    for its reports' documents."""
+    first = _first_report(ev, meta)
+    doc = (meta.get(first["doc"]) or {}) if first else {}
+    row = {"event_id": ev["id"], "event_date": ev["date"], "date_precision": ev["date_precision"],
+           "reported_by": _reported_by(ev, meta), "event_type": ev["event"], "mode": ev["mode"]}
+    for side in ("actor", "recipient"):
+        for i in (1, 2):
+            ent = ev[side][i - 1] if len(ev[side]) >= i else {}
+            row[f"{side}{i}"] = ent.get("name")
+            row[f"{side}{i}_country"] = ent.get("country")
+            row[f"{side}{i}_sector"] = ent.get("sector")
+    row.update(n_actors=len(ev["actor"]), n_recipients=len(ev["recipient"]),
+               **{flag: int(flag in ev["aux"]) for flag in AUX_FLAGS},
+               confidence=ev["confidence"], score=ev["score"], n_reports=len(ev["reports"]),
+               n_sources=ev.get("sources") or len({r["doc"] for r in ev["reports"]}),
+               first_outlet=(first or {}).get("outlet") or doc.get("outlet"), source_url=doc.get("url"),
+               first_doc=(first or {}).get("doc"),
+               evidence=" … ".join(s["text"] for s in first["evidence"]) if first else None,
+               story=ev.get("story"), trigger=ev.get("trigger"))
+    return row
+
+
+def flat_events(store: Store, events: list[dict]) -> list[dict]:
+    meta = query.document_meta(store, (r["doc"] for ev in events for r in ev["reports"]))
+    return [flat_event(ev, meta) for ev in events]
+
+
+def plover_event(ev: dict, meta: dict[str, dict]) -> dict:
+    """One event as a PLOVER JSON record: the specification's id, date, event, mode,
+    context, actor and recipient, and the source text with where it was published.
+    ``context`` is coded by nobody here yet: an empty list, never invented."""
+    first = _first_report(ev, meta)
+    doc = (meta.get(first["doc"]) or {}) if first else {}
+
+    def side(ents):
+        return [{"name": e.get("name"), "country": e.get("country"), "sector": e.get("sector"), "role": e.get("role")}
+                for e in ents]
+    return {"id": ev["id"], "date": ev["date"], "date_precision": ev["date_precision"],
+            "event": ev["event"], "mode": ev["mode"] or "", "context": [],
+            "actor": side(ev["actor"]), "recipient": side(ev["recipient"]),
+            "aux": list(ev["aux"]), "confidence": ev["confidence"],
+            "source_text": " … ".join(s["text"] for s in first["evidence"]) if first else None,
+            "source": {"doc": (first or {}).get("doc"), "outlet": (first or {}).get("outlet") or doc.get("outlet"),
+                       "url": doc.get("url"), "published": doc.get("published"),
+                       "reports": len(ev["reports"]), "sources": ev.get("sources")}}
+
+
+def plover_events(store: Store, events: list[dict]) -> list[dict]:
+    meta = query.document_meta(store, (r["doc"] for ev in events for r in ev["reports"]))
+    return [plover_event(ev, meta) for ev in events]
+
+
 def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as f:
@@ -53,40 +139,113 @@ def write_jsonl(rows: Iterable[dict], path: Path) -> int:
     return n
 
 
-def write_csv(rows: list[dict], path: Path, columns: list[str] | None = None) -> int:
+def csv_text(rows: list[dict], columns: list[str] | None = None) -> str:
+    import io
+
+    buf = io.StringIO()
+    _write_csv(rows, buf, columns)
+    return buf.getvalue()
+
+
+def _write_csv(rows: list[dict], f, columns: list[str] | None) -> None:
     fields = list(dict.fromkeys([*(columns or []), *(k for r in rows for k in r)]))
+    w = csv.DictWriter(f, fieldnames=fields)
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: csv_cell(v) for k, v in r.items()})
+
+
+def write_csv(rows: list[dict], path: Path, columns: list[str] | None = None) -> int:
     with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: csv_cell(v) for k, v in r.items()})
+        _write_csv(rows, f, columns)
     return len(rows)
 
 
-def write_parquet(rows: list[dict], path: Path) -> int:
+def _arrow_types():
+    import pyarrow as pa
+
+    entity = pa.struct([("name", pa.string()), ("country", pa.string()), ("sector", pa.string()), ("role", pa.string())])
+    span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())])
+    report = pa.struct([("doc", pa.string()), ("evidence", pa.list_(span)), ("speaker", entity),
+                        ("outlet", pa.string()), ("relay", pa.list_(pa.string())), ("date", pa.string())])
+    return entity, report
+
+
+def _event_schema():
+    """The events table's Parquet schema: sides as lists of entity structs, reports as a
+    list of structs holding their evidence spans, so readers get real nested values."""
+    import pyarrow as pa
+
+    entity, report = _arrow_types()
+    return pa.schema([("id", pa.string()), ("event", pa.string()), ("mode", pa.string()),
+                      ("actor", pa.list_(entity)), ("recipient", pa.list_(entity)), ("date", pa.string()),
+                      ("date_precision", pa.string()), ("aux", pa.list_(pa.string())), ("confidence", pa.float64()),
+                      ("score", pa.float64()), ("story", pa.string()), ("trigger", pa.string()),
+                      ("sources", pa.int64()), ("merged_on", pa.list_(pa.string())), ("reports", pa.list_(report))])
+
+
+def write_parquet(rows: list[dict], path: Path, table: str | None = None) -> int:
+    """Lists stay lists and objects structs (never JSON text). Events have a fixed schema;
+    other tables take the one their values imply."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    fields = list(dict.fromkeys(k for r in rows for k in r))
-    cols = {k: [_flat(r.get(k)) if isinstance(r.get(k), (list, dict)) else r.get(k) for r in rows] for k in fields}
-    pq.write_table(pa.table(cols) if rows else pa.table({}), path)
+    if table == "events":
+        schema = _event_schema()
+        extra = [k for k in dict.fromkeys(k for r in rows for k in r) if k not in schema.names]
+        if extra:  # fields added to the records later keep their own inferred types
+            inferred = pa.Table.from_pylist([{k: r.get(k) for k in extra} for r in rows]).schema
+            schema = pa.schema([*schema, *inferred])
+        data = pa.Table.from_pylist(rows, schema=schema)
+    elif rows:
+        fields = list(dict.fromkeys(k for r in rows for k in r))
+        data = pa.Table.from_pylist([{k: r.get(k) for k in fields} for r in rows])
+        # A column that is empty in every row (no document has a URL) is text, not "null".
+        data = data.cast(pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                                    for f in data.schema]))
+    else:
+        data = pa.table({c: pa.array([], pa.string()) for c in COLUMNS.get(table or "", [])})
+    pq.write_table(data, path)
     return len(rows)
 
 
+def filtered_events(store: Store, f: EventFilter) -> list[dict]:
+    """Events matching ``f`` in the API's order (query.find_events, sorted by date, no page)."""
+    return query.find_events(store, f, "date", None, 0)
+
+
 def export(store: Store, out: Path, fmt: str = "jsonl", doc_ids: list[str] | None = None,
-           tables: Iterable[str] = TABLES) -> dict[str, Path]:
-    """Write each table to ``out/<table>.<fmt>``; return the paths written."""
+           tables: Iterable[str] = TABLES, where: EventFilter | None = None) -> dict[str, Path]:
+    """Write each table to ``out/<table>.<fmt>`` (flat: ``events.csv``; plover:
+    ``events.plover.jsonl``); return the paths written. ``where`` narrows the events as
+    the API's filters do; the other tables then keep what the matching events' documents hold."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out.mkdir(parents=True, exist_ok=True)
-    writer = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}[fmt]
+    events = None
+    if where is not None:
+        events = filtered_events(store, where)
+        if doc_ids is not None:
+            keep = set(doc_ids)
+            events = [e for e in events if any(r["doc"] in keep for r in e["reports"])]
+        doc_ids = sorted({r["doc"] for e in events for r in e["reports"]})
+    if fmt in EVENT_ONLY:
+        evs = events if events is not None else _rows(store, "events", doc_ids)
+        path = out / EVENT_ONLY[fmt]
+        if fmt == "flat":
+            write_csv(flat_events(store, evs), path, FLAT_COLUMNS)
+        else:
+            write_jsonl(plover_events(store, evs), path)
+        return {"events": path}
     written = {}
     for table in tables:
-        path = out / f"{table}.{fmt}"
-        rows = _rows(store, table, doc_ids)
+        path = out / f"{table}.{'jsonl' if fmt == 'jsonl' else fmt}"
+        rows = events if table == "events" and events is not None else _rows(store, table, doc_ids)
         if fmt == "csv":
             write_csv(rows, path, COLUMNS.get(table))
+        elif fmt == "parquet":
+            write_parquet(rows, path, table)
         else:
-            writer(rows, path)
+            write_jsonl(rows, path)
         written[table] = path
     return written

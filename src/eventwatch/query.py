@@ -541,3 +541,16 @@ def confirm_actors(store: Store, names: list[str] | None = None) -> list[dict]:
         store.db.executemany("UPDATE actors SET inferred = 0 WHERE name = ?", [(r["name"],) for r in chosen])
     return [{"name": r["name"], "country": r["country"], "sector": r["sector"], "role": r["role"],
              "kind": r["kind"] or "person", "aliases": json.loads(r["aliases"] or "[]")} for r in chosen]
+
+
+def document_meta(store: Store, doc_ids: Iterable[str]) -> dict[str, dict]:
+    """Title, outlet, publication date and URL of these documents (no text), by id: what
+    an export needs to name an event's first report and where to read it."""
+    ids = sorted(set(doc_ids))
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        chunk = ids[i:i + 500]
+        for r in store.db.execute(f"SELECT id, title, outlet, published, url FROM documents WHERE id IN "
+                                  f"({','.join('?' * len(chunk))})", chunk):
+            out[r["id"]] = {"title": r["title"], "outlet": r["outlet"], "published": r["published"], "url": r["url"]}
+    return out

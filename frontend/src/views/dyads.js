@@ -12,6 +12,9 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineContro
   Tooltip, Legend);
 
 const INTERVALS = [["day", "Day"], ["week", "Week"], ["month", "Month"]];
+// Each period gets at least this many pixels: a long range of days scrolls sideways
+// rather than squeezing its bars to one pixel.
+const MIN_SLOT_PX = 14;
 
 export async function dyadView(params, go) {
   const countries = (await get("/api/countries")).items;
@@ -41,7 +44,11 @@ export async function dyadView(params, go) {
     data.undated ? h("a", { href: link.events({ dyad }) }, `${data.undated} have no usable date`) : null,
     data.undated ? " and are not on the chart (never placed at their publication date)." : null);
   const canvas = h("canvas", { id: "dyad-chart", role: "img", "aria-label": `Events between ${a} and ${b} over time` });
-  const chartBox = data.series.length ? h("div", { class: "chart" }, canvas)
+  const wide = data.series.length * MIN_SLOT_PX;
+  const chartBox = data.series.length ? [h("div", { class: "chart" }, h("div", { class: "chart-scroll" },
+    h("div", { class: "chart-inner", style: { width: `${wide}px` } }, canvas))),
+  wide > 1200 ? h("p", { class: "chart-hint" },
+    `${data.series.length} ${interval}s: scroll the chart sideways, or pick a longer interval.`) : null]
     : h("p", { class: "empty" }, "No dated events for this pair yet.");
   const el = h("section", {}, title, form, summary, chartBox,
     data.series.length ? seriesTable(data, dyad) : null, dataLinks("/api/dyads", { a, b, interval }));
@@ -56,7 +63,8 @@ function drawChart(canvas, data, dyad) {
   }));
   const line = (label, key, colour) => ({
     type: "line", label, yAxisID: "score", data: series.map((s) => s[key].mean_score), borderColor: colour,
-    backgroundColor: colour, spanGaps: true, tension: 0.2, pointRadius: 4, borderWidth: 2,
+    // A period without events has no mean: the line breaks there instead of inventing one.
+    backgroundColor: colour, spanGaps: false, tension: 0.2, pointRadius: 4, borderWidth: 2,
   });
   const chart = new Chart(canvas, {
     data: {
@@ -67,12 +75,12 @@ function drawChart(canvas, data, dyad) {
     options: {
       animation: false, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
       scales: {
-        x: { stacked: true },
+        x: { stacked: true, offset: true, grid: { offset: true } }, // whole bars at both ends
         y: { stacked: true, beginAtZero: true, title: { display: true, text: "events" }, ticks: { precision: 0 } },
         score: { position: "right", min: -10, max: 10, grid: { drawOnChartArea: false },
           title: { display: true, text: "mean score (− conflict · + cooperation)" } },
       },
-      plugins: { legend: { position: "bottom" },
+      plugins: { legend: { position: "bottom", align: "start" }, // in view when the chart scrolls sideways
         tooltip: { callbacks: { footer: (items) => `mean score ${score(series[items[0].dataIndex].mean_score)} · click for events` } } },
       onClick: (_, elements) => {
         if (!elements.length) return;
@@ -81,6 +89,7 @@ function drawChart(canvas, data, dyad) {
       },
     },
   });
+  canvas.chart = chart; // its layout, for the browser tests
   return () => chart.destroy();
 }
 

@@ -26,7 +26,17 @@ export async function eventView(id) {
     h("h2", {}, ev.reports.length === 1 ? "1 report" : `${ev.reports.length} reports`),
     ev.reports.map(report),
     dataLinks(`/api/events/${encodeURIComponent(ev.id)}`, {}, false));
-  return { el, mounted: () => { const m = el.querySelector("mark"); if (m) m.scrollIntoView({ block: "center" }); } };
+  return { el, mounted: () => { for (const box of el.querySelectorAll(".article")) centreMark(box); } };
+}
+
+// scrollIntoView would also scroll the window (the page opened 136 px down, the navigation
+// hidden): scroll only the article's own box, so its first mark sits in the middle of it.
+function centreMark(box) {
+  const mark = box.querySelector("mark");
+  if (!mark) return;
+  const b = box.getBoundingClientRect();
+  const m = mark.getBoundingClientRect();
+  box.scrollTop += m.top - b.top - (box.clientHeight - m.height) / 2;
 }
 
 function report(r) {
