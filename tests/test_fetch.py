@@ -263,3 +263,12 @@ def test_run_accepts_urls_and_fetches_each_article_once(site, tmp_path):
     assert again.processed == [] and sorted(again.skipped) == sorted(first.processed)
     assert site.log[mark:] == ["/feed.xml", f"/amp/{site.items[0]['slug']}.html"]  # the feed listed, no article again
     assert len([p for p in site.log[n:mark] if p.startswith("/news/")]) == 5
+
+
+def test_run_names_a_refused_url_whole_and_exits_non_zero(site, tmp_path):
+    url = site.url("/news/x.html?utm_source=a")
+    done = subprocess.run([str(EVENTWATCH), "run", url, "--db", str(tmp_path / "db.sqlite"), "--out", str(tmp_path / "out"),
+                           "-q"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    lines = [l for l in done.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and site.url("/news/x.html") in lines[0] and "loopback address" in lines[0], done.stderr
