@@ -47,7 +47,7 @@ def page(a: dict, canonical: str, variant: str = "") -> bytes:
                       for i, t in enumerate(["Weather balloons over Vilnius again", "Truck drivers wait at the border",
                                              "Ministers meet in Brussels"]))
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(a['title'] or a['slug'])} | Example Gazette</title>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(a['title'] + ' | ' if a['title'] else '')}Example Gazette</title>
 <link rel="canonical" href="{canonical}"><meta name="viewport" content="width=device-width">
 <script>window.dataLayer = [];</script></head>
 <body{variant}>
@@ -92,10 +92,11 @@ class Site:
     """The server. ``routes`` maps a path to (status, headers, body) or to a callable taking
     the handler; ``log`` lists the paths requested, in order."""
 
-    def __init__(self):
+    def __init__(self, copies: int = 1):
         self.log: list[str] = []
         self.counts: dict[str, int] = {}
-        self.items = articles()
+        base = articles()  # copies > 1 (the benchmark): the same articles under more addresses
+        self.items = base if copies == 1 else [{**a, "slug": f"{a['slug']}-{i}"} for i in range(copies) for a in base]
         handler = self._handler()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -182,6 +183,7 @@ class Site:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart
 
             def reply(self, status: int, headers: dict, body: bytes) -> None:
                 self.send_response(status)
@@ -212,3 +214,15 @@ class Site:
                 pass
 
         return Handler
+
+
+if __name__ == "__main__":  # the benchmark's server, in a process of its own: python tests/local_site.py COPIES PAGES_DIR
+    import sys
+
+    site = Site(copies=int(sys.argv[1]))
+    out = Path(sys.argv[2])
+    for path, route in site.routes.items():
+        if path.startswith("/news/"):
+            (out / path.rsplit("/", 1)[1]).write_bytes(route[2])
+    print(site.base, flush=True)
+    site.thread.run()

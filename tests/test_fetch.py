@@ -231,6 +231,12 @@ def test_watch_once_stores_the_five_and_matches_the_text_run(site, sample_run, t
         assert d["url"] == d["doc"]
         assert not any(f in d["text"] for f in FURNITURE), d["doc"]
     assert _events(read_jsonl(tmp_path / "out" / "events.jsonl")) == _events(sample_run.rows("events"))
+    # An article the feed titles reads exactly as its text file does (the site's own labels dropped too).
+    from_files = {d["doc"][:3]: d["text"] for d in sample_run.rows("documents")}
+    titled = {a["slug"][:3] for a in site.items if a["title"]}
+    assert len(titled) == 4
+    assert {d["doc"].rsplit("/", 1)[1][:3]: d["text"] for d in docs if d["doc"].rsplit("/", 1)[1][:3] in titled} == \
+        {k: v for k, v in from_files.items() if k in titled}
     assert len([p for p in site.log[n:] if p.startswith("/news/")]) == 5
     n = len(site.log)
     second = subprocess.run(args, capture_output=True, text=True, timeout=600)

@@ -418,6 +418,7 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     requests: int = 0  # HTTP requests made for URL inputs
     waited: float = 0.0  # seconds of those spent on the network, politeness delays and backoff
+    fetching: float = 0.0  # seconds spent in the fetch stage, the wait above included
     unchanged: list[str] = field(default_factory=list)  # feeds and sitemaps that answered 304
 
     @property
@@ -492,11 +493,19 @@ def fetch_and_process(sources: list[fetch.Source], opts: Options, progress: Call
     try:
         with fetch.Reader(s, _FetchState(state), max_bytes=opts.max_bytes, conditional=conditional,
                           should_stop=should_stop, sleep=sleep) as reader:
+            spent = [0.0]  # seconds inside the fetch stage, network included
+
             def fetched() -> Iterator[RawDocument | Rejected | Known]:
                 for source in sources:
                     if should_stop():
                         break
-                    for item in reader.read(source):
+                    items = reader.read(source)
+                    while True:
+                        t0 = time.perf_counter()
+                        item = next(items, None)
+                        spent[0] += time.perf_counter() - t0
+                        if item is None:
+                            break
                         if isinstance(item, RawDocument):
                             item = ingest.check_bytes(item.id, item.source, item.raw, opts.max_bytes) or item
                         yield item
@@ -505,6 +514,7 @@ def fetch_and_process(sources: list[fetch.Source], opts: Options, progress: Call
             result = process(items, opts, progress)
             state.save_fetch_state(reader.pending)  # only once the documents are stored
             result.requests, result.waited = reader.client.stats.requests, reader.client.stats.waited
+            result.fetching = spent[0]
             result.unchanged = list(reader.unchanged)
     finally:
         state.close()
