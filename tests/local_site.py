@@ -129,6 +129,7 @@ class Site:
             # The same article at a second address (a mobile edition), naming the first as canonical.
             r[f"/amp/{a['slug']}.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page(a, canon, ' class="amp"'))
         r["/feed.xml"] = self._conditional(rss(b, self.items), "application/rss+xml")
+        r["/empty.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss(b, []))
         r["/atom.xml"] = (200, {"Content-Type": "application/atom+xml"}, atom(b, self.items))
         r["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, sitemap(b, self.items))
         r["/sitemap-index.xml"] = (200, {"Content-Type": "application/xml"}, f"""<?xml version="1.0"?>

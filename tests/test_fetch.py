@@ -4,6 +4,8 @@ refused addresses (169.254.169.254, 127.0.0.2) are refused before any connection
 from __future__ import annotations
 
 import ipaddress
+import signal
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -278,3 +280,21 @@ def test_run_names_a_refused_url_whole_and_exits_non_zero(site, tmp_path):
     assert done.returncode == 1
     lines = [l for l in done.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and site.url("/news/x.html") in lines[0] and "loopback address" in lines[0], done.stderr
+
+
+def test_watch_loops_until_sigterm_and_stops_cleanly(site, tmp_path):
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text(f'[[feed]]\nname = "quiet"\nurl = "{site.url("/empty.xml")}"\n')
+    proc = subprocess.Popen([str(EVENTWATCH), "watch", str(feeds_file), "--every", "0.1", "--allow-private",
+                             "--db", str(tmp_path / "db.sqlite")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("pass 1 at ") and "next pass in 0.1 min" in first, first + proc.stderr.read()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert time.monotonic() - t0 < 10 and out.strip().endswith("stopped") and err == ""

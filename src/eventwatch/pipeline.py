@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -28,7 +29,6 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actors_stage
 from . import attribution, clean, events, ingest, nlp, stories, timex
-from . import fetch
 from .model import NON_STATE, Actor, Analysis, Document, Event, Known, RawDocument, Rejected, best_mention
 from .settings import Options
 from .store import Store
@@ -462,11 +462,13 @@ def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, st
     the store. ``progress(kind, doc_id)`` is called per document with kind "done",
     "skipped" or "rejected"."""
     inputs = list(inputs)
-    urls = [fetch.Source(i) for i in inputs if isinstance(i, str) and fetch.is_url(i)]
-    files = [i for i in inputs if not (isinstance(i, str) and fetch.is_url(i))]
-    if not urls:
-        return process(ingest.read_inputs(files, opts.max_bytes, opts.follow_links), opts, progress)
-    return fetch_and_process(urls, opts, progress, files=files, conditional=False)
+    is_url = lambda i: isinstance(i, str) and re.match(r"^https?://", i, re.I)  # noqa: E731
+    if not any(is_url(i) for i in inputs):
+        return process(ingest.read_inputs(inputs, opts.max_bytes, opts.follow_links), opts, progress)
+    from . import fetch  # the HTTP client loads only when there is something to fetch
+
+    return fetch_and_process([fetch.Source(i) for i in inputs if is_url(i)], opts, progress,
+                             files=[i for i in inputs if not is_url(i)], conditional=False)
 
 
 class _FetchState:
@@ -482,12 +484,14 @@ class _FetchState:
         return self.store.has_document(doc_id)
 
 
-def fetch_and_process(sources: list[fetch.Source], opts: Options, progress: Callable[[str, str], None] | None = None,
+def fetch_and_process(sources: list["fetch.Source"], opts: Options, progress: Callable[[str, str], None] | None = None,
                       files: list = (), conditional: bool = True, should_stop: Callable[[], bool] = lambda: False,
-                      sleep: Callable[[float], None] = time.sleep, fetch_settings: fetch.Settings | None = None) -> RunResult:
+                      sleep: Callable[[float], None] = time.sleep, fetch_settings: "fetch.Settings | None" = None) -> RunResult:
     """Fetch ``sources`` (and read ``files``), process what is new, then record what was
     fetched: ``conditional`` revalidates feeds with their ETag / Last-Modified (the watcher;
     ``run`` lists a feed's articles every time, fetching only the new ones)."""
+    from . import fetch
+
     s = fetch_settings or fetch.settings(allow_private=opts.allow_private)
     state = Store(opts.db)
     try:

@@ -128,8 +128,9 @@ def parse_feed(body: bytes, base_url: str, max_items: int) -> tuple[str | None, 
     stream, never a string: given a string it would fetch a URL or open a file."""
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": base_url})
-    if parsed.bozo and not parsed.entries:
+    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": base_url,
+                                                                  "content-type": "application/xml"})
+    if not parsed.version and not parsed.entries:  # an empty feed is a feed; broken XML is not
         err = parsed.get("bozo_exception")
         raise ValueError(f"not a readable feed ({type(err).__name__ if err else 'unknown error'}: {err})")
     items = []
