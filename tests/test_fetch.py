@@ -298,3 +298,11 @@ def test_watch_loops_until_sigterm_and_stops_cleanly(site, tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     assert time.monotonic() - t0 < 10 and out.strip().endswith("stopped") and err == ""
+
+
+def test_a_page_in_another_charset_becomes_utf8():
+    from eventwatch.fetch.reader import _utf8
+
+    page = "<html><head><meta charset=\"windows-1257\"></head><body><p>Kęstutis Budrys</p></body></html>"
+    assert _utf8(page.encode("windows-1257"), None, "html").decode("utf-8") == page
+    assert _utf8(page.encode("utf-8"), "iso-8859-1", "html") == page.encode("utf-8")  # UTF-8 bytes are kept as they came
