@@ -500,12 +500,13 @@ def test_15_export_of_a_missing_document_is_an_error(sample_run, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("given", ["https://www.lrt.lt/en/news-in-english/19/2718411", "missing-folder/none.txt"])
-def test_15_a_url_or_missing_input_is_a_usage_error(tmp_path, given):
+@pytest.mark.parametrize("given", ["ftp://news.example/en/news-in-english/19/2718411", "missing-folder/none.txt"])
+def test_15_a_non_http_url_or_missing_input_is_a_usage_error(tmp_path, given):
+    # http(s) URLs are fetched (tests/test_fetch.py, against a server on loopback only).
     proc = cli("run", given, "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "out"), "-j", "1")
     assert proc.returncode == 2, proc.stderr
     err = one_line(proc.stderr)
-    assert given in err and ("is a URL" in err if "://" in given else "no such file or folder" in err)
+    assert given in err and ("http:// and https:// URLs only" in err if "://" in given else "no such file or folder" in err)
 
 
 # --- 16. short HTML and UTF-16 -------------------------------------------------------------------

@@ -265,10 +265,11 @@ def clean(raw: RawDocument) -> Document:
         raise CleanError("empty document")
     title = outlet = published = None
     if raw.kind == "html":
+        # The page's <title> is not put in front of the text: the site's own section labels
+        # and name that open an article body ("News", "Bbabo NET") must still lead it, where
+        # the label step finds them.
         title, text, outlet, published = _from_html(text)
         published = _normalise_published(published)
-        if title:
-            text = f"{title}\n\n{text}"
     t_title, paras, t_outlet, t_published, removed = _clean_text(text, r)
     title = title or t_title
     outlet = raw.outlet or outlet or t_outlet

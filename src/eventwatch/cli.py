@@ -1,4 +1,4 @@
-"""The command line: ``eventwatch run``, ``export``, ``actors``, ``timex``, ``serve``.
+"""The command line: ``eventwatch run``, ``watch``, ``export``, ``actors``, ``timex``, ``serve``.
 
 Exit codes: 0 all inputs processed; 1 some inputs were rejected (the rest were
 processed); 2 usage or set-up error (bad option, unreadable store, missing model).
@@ -70,6 +70,8 @@ def _count_inputs(paths: list[Path]) -> int | None:
 
     n = 0
     for p in paths:
+        if re.match(r"^https?://", str(p), re.I):
+            return None  # a feed lists how many articles only once it is fetched
         files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
         for f in files:
             if f.suffix.lower() in JSONL_SUFFIXES:
@@ -85,7 +87,7 @@ def _count_inputs(paths: list[Path]) -> int | None:
 
 @app.command()
 def run(
-    inputs: List[str] = typer.Argument(..., help="Files (.txt, .html, .jsonl) and folders of them."),
+    inputs: List[str] = typer.Argument(..., help="Files (.txt, .html, .jsonl), folders of them, and http(s) URLs of pages, RSS/Atom feeds or sitemaps."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for events.jsonl, quotes.jsonl, documents.jsonl, actors.jsonl."),
     db: Optional[Path] = typer.Option(None, "--db", help=f"SQLite store (default: $EVENTWATCH_DB or {default_db()})."),
     actors: List[Path] = typer.Option([], "--actors", help="Actor file(s) (TOML) to use; remembered by the store."),
@@ -96,6 +98,7 @@ def run(
     reprocess: bool = typer.Option(False, "--reprocess", help="Code stored documents again even if unchanged."),
     follow_links: bool = typer.Option(False, "--follow-links", help="Read files and folders that are symbolic links (refused by default)."),
     second_opinion: bool = typer.Option(False, "--second-opinion", help="Ask sentence embeddings about event-like sentences no trigger matched (slower)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
 ) -> None:
     """Process documents end to end, store the results and write the contract's JSON Lines."""
@@ -108,8 +111,10 @@ def run(
             err.print(f"[red]error:[/] actor file {f} does not exist")
             raise typer.Exit(EXIT_USAGE)
     for given in inputs:  # usage errors, before any work: a typo is not a rejected document
+        if re.match(r"^https?://", given, re.I):
+            continue
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", given):
-            err.print(f"[red]error:[/] {given} is a URL; eventwatch reads files: save the page (.html) and give its path",
+            err.print(f"[red]error:[/] {given}: eventwatch fetches http:// and https:// URLs only",
                       highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USAGE)
         if not os.path.lexists(given):
@@ -121,10 +126,10 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     opts = Options(db=db or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
                    batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion,
-                   follow_links=follow_links)
+                   follow_links=follow_links, allow_private=allow_private)
     if workers:
         opts.workers = workers
-    total = _count_inputs([Path(i) for i in inputs])
+    total = _count_inputs([i if re.match(r"^https?://", i, re.I) else Path(i) for i in inputs])
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=quiet or not err.is_terminal, transient=True)
 
@@ -152,10 +157,94 @@ def run(
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
     for r in result.rejected:
-        err.print(f"[yellow]rejected[/] {r.id} ({r.source}): {r.reason}", highlight=False)
+        err.print(f"[yellow]rejected[/] {r.id} ({r.source}): {r.reason}" if r.source != r.id else
+                  f"[yellow]rejected[/] {r.id}: {r.reason}", highlight=False, soft_wrap=True)
     if not quiet:
         _summary(result, n_events, opts, written)
     raise typer.Exit(EXIT_REJECTED if result.rejected else EXIT_OK)
+
+
+@app.command()
+def watch(
+    feeds: Path = typer.Argument(..., help="TOML file of [[feed]] entries: name, url, optional every (minutes) and outlet."),
+    once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
+    every: Optional[float] = typer.Option(None, "--every", min=0.1, help="Minutes between passes, and between checks of a feed without its own 'every' (default: data/fetch.toml)."),
+    db: Optional[Path] = typer.Option(None, "--db", help=f"SQLite store (default: $EVENTWATCH_DB or {default_db()})."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to rewrite the contract's JSON Lines into after each pass that stored something."),
+    actors: List[Path] = typer.Option([], "--actors", help="Actor file(s) (TOML) to use; remembered by the store."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Fetch from loopback, private and link-local addresses (refused by default)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+) -> None:
+    """Watch feeds, sitemaps and pages: each pass fetches what is new, codes it and updates
+    the store (and --out). Without --once it loops until Ctrl-C or SIGTERM."""
+    import time as _time
+
+    from . import fetch, pipeline
+    from .fetch import watch as watcher
+    from .nlp import ModelNotFound
+    from .store import Store, StoreError
+
+    try:
+        sources = watcher.load_feeds(feeds)
+    except ValueError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    for f in actors:
+        if not f.is_file():
+            err.print(f"[red]error:[/] actor file {f} does not exist")
+            raise typer.Exit(EXIT_USAGE)
+    if out is not None:
+        problem = _unwritable(out)
+        if problem:
+            err.print(f"[red]error:[/] cannot write the results to --out {out}: {problem}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE)
+    s = fetch.settings(allow_private=allow_private)
+    minutes = every or s.every
+    opts = Options(db=db or default_db(), actor_files=tuple(str(a) for a in actors), allow_private=allow_private)
+    if workers:
+        opts.workers = workers
+    failed = 0
+
+    def one_pass(n: int) -> None:
+        nonlocal failed
+        with Store(opts.db) as store:
+            checked = lambda src: (store.fetch_state(fetch.feeds.normalise(src.url, s.tracking_parameters)) or {}).get("checked")  # noqa: E731
+            todo = watcher.due(sources, checked, minutes, _time.time())
+        result = pipeline.fetch_and_process(todo, opts, should_stop=stopper.stopped, sleep=stopper.sleep, fetch_settings=s)
+        for w in result.warnings:
+            err.print(f"[yellow]warning:[/] {w}", highlight=False)
+        for r in result.rejected:
+            err.print(f"[yellow]rejected[/] {r.id} ({r.source}): {r.reason}" if r.source != r.id else
+                      f"[yellow]rejected[/] {r.id}: {r.reason}", highlight=False, soft_wrap=True)
+        failed = len(result.rejected)
+        n_events = 0
+        if result.processed:
+            with Store(opts.db) as store:
+                n_events = sum(1 for _ in query.events(store, result.processed))
+                if out is not None:
+                    export_stage.export(store, out, "jsonl", None)
+        if not quiet:
+            stamp = _time.strftime("%H:%M:%S")
+            nxt = "" if once or stopper.stopped() else f"; next pass in {minutes:g} min"
+            out_console.print(
+                f"pass {n} at {stamp}: {len(todo)} of {len(sources)} feeds due, {len(result.unchanged)} unchanged, "
+                f"{len(result.processed)} new documents, {len(result.skipped)} already stored, {failed} failed, "
+                f"{n_events} events, {result.requests} requests, {result.seconds:.1f} s{nxt}",
+                highlight=False, soft_wrap=True)
+
+    try:
+        with watcher.Stopper() as stopper:
+            watcher.loop(one_pass, minutes, once, stopper)
+    except (ModelNotFound, StoreError, ValueError) as e:
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    except sqlite3.Error as e:
+        err.print(f"[red]error:[/] store {opts.db}: {e}; run again to finish", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    if stopper.stopped() and not quiet:
+        out_console.print("stopped")
+    raise typer.Exit(EXIT_REJECTED if failed else EXIT_OK)
 
 
 def _unwritable(out: Path) -> str | None:

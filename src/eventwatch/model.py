@@ -37,6 +37,13 @@ class Rejected:
 
 
 @dataclass
+class Known:
+    """An input the store already holds (a URL fetched before): nothing to read again."""
+
+    id: str
+
+
+@dataclass
 class Document:
     id: str
     text: str

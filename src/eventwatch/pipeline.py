@@ -11,8 +11,10 @@ at most ``2 x workers`` batches are in flight.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -27,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actors_stage
 from . import attribution, clean, events, ingest, nlp, stories, timex
-from .model import NON_STATE, Actor, Analysis, Document, Event, RawDocument, Rejected, best_mention
+from .model import NON_STATE, Actor, Analysis, Document, Event, Known, RawDocument, Rejected, best_mention
 from .settings import Options
 from .store import Store
 
@@ -43,7 +45,7 @@ def pipeline_version() -> str:
     h = hashlib.sha256()
     root = Path(str(resources.files("eventwatch")))
     files = [root / f"{m}.py" for m in CODING_MODULES] + sorted((root / "events").glob("*.py")) \
-        + sorted(f for f in (root / "data").rglob("*.toml") if f.name != "limits.toml") \
+        + sorted(f for f in (root / "data").rglob("*.toml") if f.name not in ("limits.toml", "fetch.toml")) \
         + sorted((root / "data" / "models").glob("*.npz"))  # limits code nothing; the typer's models do
     for path in files:
         h.update(path.name.encode())
@@ -170,6 +172,7 @@ def _die_with_parent() -> None:
 def _init_worker(opts: Options, extra: tuple[Actor, ...]) -> None:
     global _reader
     _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (the watcher stops cleanly)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _reader = Reader(opts, extra)
 
@@ -413,6 +416,10 @@ class RunResult:
     words: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    requests: int = 0  # HTTP requests made for URL inputs
+    waited: float = 0.0  # seconds of those spent on the network, politeness delays and backoff
+    fetching: float = 0.0  # seconds spent in the fetch stage, the wait above included
+    unchanged: list[str] = field(default_factory=list)  # feeds and sitemaps that answered 304
 
     @property
     def doc_ids(self) -> list[str]:
@@ -424,6 +431,12 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
              progress: Callable[[str, str], None] | None) -> Iterator[list[RawDocument]]:
     batch: list[RawDocument] = []
     for item in items:
+        if isinstance(item, Known):  # a URL fetched in an earlier run
+            if item.id not in result.skipped:
+                result.skipped.append(item.id)
+            if progress:
+                progress("skipped", item.id)
+            continue
         if isinstance(item, Rejected):
             result.rejected.append(item)
             rejected.append(item)
@@ -445,9 +458,71 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
 
 
 def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, str], None] | None = None) -> RunResult:
-    """Process the files and folders ``inputs`` into the store. ``progress(kind, doc_id)`` is
-    called per document with kind "done", "skipped" or "rejected"."""
-    return process(ingest.read_inputs(inputs, opts.max_bytes, opts.follow_links), opts, progress)
+    """Process the files, folders and http(s) URLs (pages, feeds, sitemaps) ``inputs`` into
+    the store. ``progress(kind, doc_id)`` is called per document with kind "done",
+    "skipped" or "rejected"."""
+    inputs = list(inputs)
+    is_url = lambda i: isinstance(i, str) and re.match(r"^https?://", i, re.I)  # noqa: E731
+    if not any(is_url(i) for i in inputs):
+        return process(ingest.read_inputs(inputs, opts.max_bytes, opts.follow_links), opts, progress)
+    from . import fetch  # the HTTP client loads only when there is something to fetch
+
+    return fetch_and_process([fetch.Source(i) for i in inputs if is_url(i)], opts, progress,
+                             files=[i for i in inputs if not is_url(i)], conditional=False)
+
+
+class _FetchState:
+    """The fetch stage's view of the store (read only: the pipeline writes what it learnt)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, url: str) -> dict | None:
+        return self.store.fetch_state(url)
+
+    def stored(self, doc_id: str) -> bool:
+        return self.store.has_document(doc_id)
+
+
+def fetch_and_process(sources: list["fetch.Source"], opts: Options, progress: Callable[[str, str], None] | None = None,
+                      files: list = (), conditional: bool = True, should_stop: Callable[[], bool] = lambda: False,
+                      sleep: Callable[[float], None] = time.sleep, fetch_settings: "fetch.Settings | None" = None) -> RunResult:
+    """Fetch ``sources`` (and read ``files``), process what is new, then record what was
+    fetched: ``conditional`` revalidates feeds with their ETag / Last-Modified (the watcher;
+    ``run`` lists a feed's articles every time, fetching only the new ones)."""
+    from . import fetch
+
+    s = fetch_settings or fetch.settings(allow_private=opts.allow_private)
+    state = Store(opts.db)
+    try:
+        with fetch.Reader(s, _FetchState(state), max_bytes=opts.max_bytes, conditional=conditional,
+                          should_stop=should_stop, sleep=sleep) as reader:
+            spent = [0.0]  # seconds inside the fetch stage, network included
+
+            def fetched() -> Iterator[RawDocument | Rejected | Known]:
+                for source in sources:
+                    if should_stop():
+                        break
+                    items = reader.read(source)
+                    while True:
+                        t0 = time.perf_counter()
+                        item = next(items, None)
+                        spent[0] += time.perf_counter() - t0
+                        if item is None:
+                            break
+                        if isinstance(item, RawDocument):
+                            item = ingest.check_bytes(item.id, item.source, item.raw, opts.max_bytes) or item
+                        yield item
+
+            items = itertools.chain(ingest.read_inputs(files, opts.max_bytes, opts.follow_links), fetched())
+            result = process(items, opts, progress)
+            state.save_fetch_state(reader.pending)  # only once the documents are stored
+            result.requests, result.waited = reader.client.stats.requests, reader.client.stats.waited
+            result.fetching = spent[0]
+            result.unchanged = list(reader.unchanged)
+    finally:
+        state.close()
+    return result
 
 
 def process(raws: Iterable[RawDocument | Rejected], opts: Options,

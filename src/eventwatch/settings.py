@@ -29,3 +29,5 @@ class Options:
     # Sentence embeddings as a second opinion where no trigger word fires: off by default,
     # since on the development sets it found no event the rules missed and costs ~5% of a run.
     second_opinion: bool = False
+    # URLs on loopback, private, link-local or metadata addresses are refused (SSRF) unless asked.
+    allow_private: bool = False

@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS actors (
 CREATE TABLE IF NOT EXISTS actor_files (path TEXT PRIMARY KEY, added TEXT DEFAULT CURRENT_TIMESTAMP);
 CREATE TABLE IF NOT EXISTS rejected (
   id TEXT, source TEXT, reason TEXT, at TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE IF NOT EXISTS fetch_state (
+  url TEXT PRIMARY KEY, kind TEXT, doc TEXT, etag TEXT, last_modified TEXT, body BLOB, checked REAL);
 CREATE INDEX IF NOT EXISTS reports_doc ON reports(doc);
 CREATE INDEX IF NOT EXISTS reports_event ON reports(event);
 CREATE INDEX IF NOT EXISTS events_date ON events(date);
@@ -174,6 +176,24 @@ class Store:
         with self.transaction():
             gone = self.db.execute("DELETE FROM actor_files WHERE path IN (?, ?)", (str(path), str(Path(path).resolve())))
         return gone.rowcount > 0
+
+    # --- what fetching learnt (eventwatch watch / run URL) -------------------------------
+    def fetch_state(self, url: str) -> dict | None:
+        """A URL's fetch state: the document it gave (an article), its validators (a feed's
+        ETag and Last-Modified), robots.txt's body, when it was last checked."""
+        row = self.db.execute("SELECT * FROM fetch_state WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def save_fetch_state(self, rows: dict[str, dict]) -> None:
+        """Saved after the documents they led to: a pass that dies is done again, not skipped."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO fetch_state(url, kind, doc, etag, last_modified, body, checked) VALUES (?,?,?,?,?,?,?)",
+                [(u, r.get("kind"), r.get("doc"), r.get("etag"), r.get("last_modified"), r.get("body"), r.get("checked"))
+                 for u, r in rows.items()])
+
+    def has_document(self, id_or_url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ? OR url = ? LIMIT 1", (id_or_url, id_or_url)).fetchone() is not None
 
     def inferred_actors(self) -> list[Actor]:
         rows = self.db.execute("SELECT * FROM actors WHERE inferred = 1").fetchall()
