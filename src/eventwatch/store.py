@@ -108,6 +108,13 @@ def shown(location) -> str:
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", str(location))
 
 
+def server_pool(location):
+    """A connection pool for a long-lived reader of a PostgreSQL store (``serve``)."""
+    from . import pg
+
+    return pg.pool(str(location), limits.store("pool_size"))
+
+
 def _db_errors() -> tuple[type[BaseException], ...]:
     try:
         import psycopg
