@@ -239,7 +239,8 @@ def _order(sort: str) -> str:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(EVENT_SORTS)} (prefix - for descending)")
     col, desc = _SORT_COLUMN[key], " DESC" if sort.startswith("-") else ""
     unknown = "(e.date IS NULL OR e.date LIKE 'X%')" if key == "date" else f"{col} IS NULL"
-    return f"{unknown}, {col}{desc}, e.id{desc}"
+    # NULLS FIRST/LAST spelled out: SQLite's default, which PostgreSQL reverses.
+    return f"{unknown}, {col}{desc} NULLS {'LAST' if desc else 'FIRST'}, e.id{desc}"
 
 
 def _event_records(store: Store, rows: list, documents: bool = False) -> list[dict]:
