@@ -63,6 +63,8 @@ def run(
     follow_links: bool = typer.Option(False, "--follow-links", help="Read files and folders that are symbolic links (refused by default)."),
     second_opinion: bool = typer.Option(False, "--second-opinion", help="Ask sentence embeddings about event-like sentences no trigger matched (slower)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Run the per-document stages on a dask.distributed cluster: 'local' (a LocalCluster of --workers processes) or a scheduler address (tcp://host:8786)."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write the contract's tables as a Parquet dataset partitioned by month into this folder."),
 ) -> None:
     """Process documents end to end, store the results and write the contract's JSON Lines."""
     from . import pipeline
@@ -85,9 +87,13 @@ def run(
     if problem:
         err.print(f"[red]error:[/] cannot write the results to --out {out}: {problem}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE)
+    problem = _unwritable(parquet) if parquet is not None else None
+    if problem:
+        err.print(f"[red]error:[/] cannot write the dataset to --parquet {parquet}: {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
     opts = Options(db=location(db) or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
                    batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion,
-                   follow_links=follow_links)
+                   follow_links=follow_links, dask=dask)
     if workers:
         opts.workers = workers
     total = _count_inputs([Path(i) for i in inputs])
@@ -103,6 +109,8 @@ def run(
             result = pipeline.run(inputs, opts, on_doc)
         with Store(opts.db) as store:
             written = export_stage.export(store, out, "jsonl", result.doc_ids)
+            if parquet is not None:
+                written["parquet dataset"] = export_stage.write_parquet_dataset(store, parquet, result.doc_ids)["events"].parent
             n_events = sum(1 for _ in query.events(store, result.doc_ids))
     except OSError as e:  # --out went away or filled up after the check: the store has everything
         err.print(f"[red]error:[/] cannot write the results to --out {out}: {e.strerror or e}; they are in the store "

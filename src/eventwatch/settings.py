@@ -32,3 +32,6 @@ class Options:
     # Sentence embeddings as a second opinion where no trigger word fires: off by default,
     # since on the development sets it found no event the rules missed and costs ~5% of a run.
     second_opinion: bool = False
+    # Per-document stages on a dask.distributed cluster: "local" (a LocalCluster of
+    # ``workers`` processes) or a scheduler's address; None runs them in local processes.
+    dask: str | None = None
