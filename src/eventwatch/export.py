@@ -105,10 +105,20 @@ def _month(value) -> str:
     return value[:7] if isinstance(value, str) and len(value) >= 7 and value[:4].isdigit() else "undated"
 
 
+def _event_month(event: dict, published: dict) -> str:
+    month = _month(event["date"])
+    if month == "undated":
+        month = _month(min((published.get(r["doc"]) or "~" for r in event["reports"]), default=None))
+    return month
+
+
 def write_parquet_dataset(store: Store, out: Path, doc_ids: list[str] | None = None) -> dict[str, Path]:
     """The contract's tables as a Parquet dataset under ``out``, hive-partitioned by month
-    (``events/month=2025-11/…``): events by the month they happened, documents, quotes and
-    claims by their document's publication month; actors, which have no date, in one file.
+    (``events/month=2025-11/…``): events by the month they happened or, where the text
+    gives no year and month ("on Tuesday"), by the month their first report was published
+    (a storage place only: the ``date`` column stays what the text supports); documents,
+    quotes and claims by their document's publication month; actors, which have no date,
+    in one file.
     Any engine that reads Parquet (DuckDB, Spark, pandas, Dask) reads it as it is."""
     import pyarrow as pa
     import pyarrow.dataset as ds
@@ -144,7 +154,7 @@ def write_parquet_dataset(store: Store, out: Path, doc_ids: list[str] | None = N
             written[table] = target
             continue
         sch = schema(table, True)
-        key = (lambda r: _month(r["date"])) if table == "events" else \
+        key = (lambda r: _event_month(r, published)) if table == "events" else \
             (lambda r: _month(r["published"])) if table == "documents" else (lambda r: _month(published.get(r["doc"])))
         rows: list[dict] = []
         part = 0
