@@ -137,8 +137,13 @@ class Connection:
                 yield c
 
     def execute(self, sql: str, params=()) -> Result:
+        params = list(params)
+        if sql.lstrip().upper().startswith("SELECT"):
+            # PostgreSQL text cannot hold NUL, so no stored value has one: a lookup with one
+            # (an id from a URL) finds nothing, as in SQLite, instead of failing.
+            params = [p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params]
         with self._conn() as c, c.cursor() as cur:
-            cur.execute(translate(sql), list(params))
+            cur.execute(translate(sql), params)
             return Result(_rows(cur), cur.rowcount)
 
     def executemany(self, sql: str, seq) -> Result:
