@@ -10,7 +10,9 @@ writing a fresh store, so its peak memory is its own: the figure is the peak res
 set of the main process and of the largest worker (`getrusage`), which should stay flat
 as the corpus grows (documents stream through in batches; only the store grows).
 Processes: the smallest corpus is run with each --workers count, and the speed-up over
-one process is printed.
+one process is printed. With --dask, the same corpus also runs on a dask.distributed
+LocalCluster of the largest --workers count (`run --dask local`): its speed, and the peak
+resident set of each of its worker processes (read from the workers themselves).
 """
 from __future__ import annotations
 
@@ -35,10 +37,21 @@ from pathlib import Path
 from eventwatch import pipeline
 from eventwatch.settings import Options
 t0 = time.perf_counter()
-result = pipeline.run([Path(sys.argv[1])], Options(db=Path(sys.argv[2]), workers=int(sys.argv[3])))
+dask = sys.argv[4] if len(sys.argv) > 4 else None
+worker_mb = []
+if dask:
+    import distributed
+    real_close = pipeline._DaskPool.close
+    def close(self):  # the workers' own peak resident sets, before the cluster goes
+        worker_mb.extend(v / 1024 for v in self.client.run(
+            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
+        real_close(self)
+    pipeline._DaskPool.close = close
+result = pipeline.run([Path(sys.argv[1])], Options(db=Path(sys.argv[2]), workers=int(sys.argv[3]), dask=dask))
 print(json.dumps({"seconds": time.perf_counter() - t0, "docs": len(result.processed),
                   "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                  "worker_mb": max(worker_mb) if worker_mb else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "workers_mb": worker_mb}))
 """
 
 
@@ -52,9 +65,9 @@ def make_corpus(inputs: list[Path], repeat: int, path: Path) -> int:
     return len(raws) * repeat
 
 
-def run(corpus: Path, workers: int, folder: Path) -> dict:
+def run(corpus: Path, workers: int, folder: Path, dask: str | None = None) -> dict:
     db = folder / f"store-{corpus.stem}-{workers}-{time.monotonic_ns()}.db"
-    out = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(db), str(workers)],
+    out = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(db), str(workers), *([dask] if dask else [])],
                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     if out.returncode != 0:
         raise SystemExit(f"run failed on {corpus}:\n{out.stderr[-2000:]}")
@@ -66,6 +79,7 @@ def main() -> None:
     ap.add_argument("corpus", type=Path, nargs="+")
     ap.add_argument("--sizes", default="1,2,4", help="repeat factors of the corpus")
     ap.add_argument("--workers", default="1,2", help="process counts to compare on the smallest corpus")
+    ap.add_argument("--dask", action="store_true", help="also run on a LocalCluster of the largest --workers count")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workers = [int(w) for w in args.workers.split(",")]
@@ -82,6 +96,11 @@ def main() -> None:
             r = run(corpora[sizes[0]], w, folder)
             base = base or r["seconds"]
             print(f"  {w} process(es): {r['docs'] / r['seconds']:6.1f} docs/s  speed-up {base / r['seconds']:.2f}x", flush=True)
+        if args.dask:
+            r = run(corpora[sizes[0]], max(workers), folder, "local")
+            print(f"  dask LocalCluster, {max(workers)} workers: {r['docs'] / r['seconds']:6.1f} docs/s  speed-up "
+                  f"{base / r['seconds']:.2f}x  workers' peak {', '.join(f'{m:.0f}' for m in r['workers_mb'])} MB, "
+                  f"client {r['main_mb']:.0f} MB", flush=True)
         print(f"\nmemory ({max(workers)} processes): peak resident set")
         for k in sizes:
             r = run(corpora[k], max(workers), folder)

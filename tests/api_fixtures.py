@@ -45,7 +45,7 @@ class Reply:
 @dataclass
 class Server:
     url: str
-    db: Path
+    db: Path | str  # a SQLite file or a postgresql:// URL
 
     def request(self, path: str, method: str = "GET", body: dict | None = None, headers: dict | None = None) -> Reply:
         data = json.dumps(body).encode() if body is not None else None
@@ -109,17 +109,34 @@ def serving(db: Path, token: str | None, **options) -> Iterator[Server]:
         sock.close()
 
 
+_copies = iter(range(10**6))
+
+
+def sample_store(request, backend: str, tmp_path_factory, name: str) -> Path | str:
+    """A fresh copy of the sample store on ``backend``: a SQLite file, or a PostgreSQL
+    database made from the sample's."""
+    if backend == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        request.getfixturevalue("pg_sample_run")
+        return cluster.create_database(f"{name}_{next(_copies)}", template="sample")
+    return copy_store(request.getfixturevalue("sample_run").db, tmp_path_factory.mktemp(name) / "store.db")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_backend(request) -> str:
+    """The API tests run against both stores; a module may narrow this by defining its own."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def api(sample_run, tmp_path_factory) -> Iterator[Server]:
+def api(request, store_backend, tmp_path_factory) -> Iterator[Server]:
     """A read server over a copy of the sample store, with a write token configured."""
-    db = copy_store(sample_run.db, tmp_path_factory.mktemp("api") / "store.db")
-    with serving(db, TOKEN) as server:
+    with serving(sample_store(request, store_backend, tmp_path_factory, "api"), TOKEN) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def writable(sample_run, tmp_path_factory) -> Iterator[Server]:
+def writable(request, store_backend, tmp_path_factory) -> Iterator[Server]:
     """A server whose store the write tests may change, kept apart from ``api``."""
-    db = copy_store(sample_run.db, tmp_path_factory.mktemp("api-write") / "store.db")
-    with serving(db, TOKEN) as server:
+    with serving(sample_store(request, store_backend, tmp_path_factory, "api_write"), TOKEN) as server:
         yield server

@@ -22,7 +22,7 @@ def read_jsonl(path: Path) -> list[dict]:
 @dataclass
 class SampleRun:
     out: Path
-    db: Path
+    db: Path | str  # a SQLite file, or a postgresql:// URL
     result: object
 
     def rows(self, table: str) -> list[dict]:
@@ -61,3 +61,37 @@ def nlp_pipeline():
 
     reg = actors.load_registry((str(SAMPLE_ACTORS),))
     return nlp.load(None, reg.ruler_patterns()), reg
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster (Debian's binaries; .ci/run installs them), or a skip."""
+    from pg_cluster import Cluster, binaries
+
+    bindir = binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql): PostgreSQL store tests skipped")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg not installed (the 'postgres' extra): PostgreSQL store tests skipped")
+    cluster = Cluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_sample_run(pg_cluster, tmp_path_factory) -> SampleRun:
+    """The sample corpus through the real pipeline into a PostgreSQL store, once per session.
+    Its database is the template the API tests copy (CREATE DATABASE ... TEMPLATE)."""
+    from eventwatch import export, pipeline
+    from eventwatch.settings import Options
+    from eventwatch.store import Store
+
+    tmp = tmp_path_factory.mktemp("pg-sample")
+    url = pg_cluster.create_database("sample")
+    opts = Options(db=url, actor_files=(str(SAMPLE_ACTORS),), workers=1)
+    result = pipeline.run([SAMPLE], opts)
+    with Store(url) as store:
+        export.export(store, tmp / "out", "jsonl", result.doc_ids)
+    return SampleRun(out=tmp / "out", db=url, result=result)

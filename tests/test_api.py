@@ -17,7 +17,7 @@ import pytest
 from eventwatch import query
 from eventwatch.store import Store
 
-from api_fixtures import TOKEN, XSS_TEXT, Server, api, copy_store, free_socket, serving, writable  # noqa: F401
+from api_fixtures import TOKEN, XSS_TEXT, Server, api, copy_store, free_socket, serving, store_backend, writable  # noqa: F401
 from conftest import ROOT
 
 SAMPLE_REJECT_DOCS = ("003_", "004_")

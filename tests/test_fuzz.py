@@ -228,7 +228,7 @@ def test_csv_export_round_trips_and_never_starts_a_formula(rows, tmp_path_factor
 
 # --- the HTTP API ---------------------------------------------------------------------------------------------
 
-from api_fixtures import TOKEN, api  # noqa: E402,F401
+from api_fixtures import TOKEN, api, store_backend  # noqa: E402,F401
 
 PARAMS = ["actor", "country", "recipient", "type", "from", "to", "story", "doc", "dyad", "q", "party", "sort", "limit",
           "offset", "interval", "level", "nodes", "a", "b", "sector", "outlet"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -454,9 +455,22 @@ def test_08_only_run_creates_a_store(tmp_path, command):
 
 
 def test_08_a_database_url_is_refused(tmp_path):
-    proc = cli("run", str(SAMPLE / "004_2cb5b01ce5caf802.txt"), "--db", "postgresql://user@localhost/events",
+    """A URL is a PostgreSQL server or nothing: any other scheme is refused, not made a folder."""
+    proc = cli("run", str(SAMPLE / "004_2cb5b01ce5caf802.txt"), "--db", "mysql://user@localhost/events",
                "--out", str(tmp_path / "out"), "-j", "1", "-q")
     assert proc.returncode == 2 and "looks like a URL" in one_line(proc.stderr)
+    assert not (Path.cwd() / "mysql:").exists()
+
+
+def test_08_an_unreachable_server_is_one_line(tmp_path):
+    """A PostgreSQL store nobody answers for: a usage error naming it, before any document is read."""
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = cli("run", str(SAMPLE / "004_2cb5b01ce5caf802.txt"), "--db", f"postgresql://user:secret@127.0.0.1:{port}/events",
+               "--out", str(tmp_path / "out"), "-j", "1", "-q")
+    assert proc.returncode == 2 and "cannot connect to postgresql://user:***@127.0.0.1" in one_line(proc.stderr), proc.stderr
+    assert "secret" not in proc.stderr and "Traceback" not in proc.stderr
     assert not (Path.cwd() / "postgresql:").exists()
 
 

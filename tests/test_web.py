@@ -21,6 +21,12 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 
 
 @pytest.fixture(scope="module")
+def store_backend() -> str:
+    """The dashboard reads through the API, whose tests cover both stores: one is enough here."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

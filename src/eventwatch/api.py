@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field, model_validator
 from . import limits, query
 from .export import FLAT_COLUMNS, csv_cell, flat_events
 from .query import EVENT_TYPES, EventFilter
-from .store import Store
+from .store import Store, is_server, location, server_pool
 
 TOKEN_ENV = "EVENTWATCH_API_TOKEN"
 READ_TOKEN_ENV = "EVENTWATCH_READ_TOKEN"
@@ -173,7 +173,7 @@ def create_app(db: str | Path, token: str | None = None, read_token: str | None 
     must name this server in their Host header: ``host``, loopback names and
     ``allowed_hosts`` (default: $EVENTWATCH_ALLOWED_HOSTS, comma-separated).
     Raises ValueError for a token too short to resist guessing."""
-    db = Path(db)
+    db = location(db) if isinstance(db, str) else Path(db)
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
     read_token = read_token if read_token is not None else os.environ.get(READ_TOKEN_ENV) or None
     shortest = limits.api("min_token_chars")
@@ -190,13 +190,16 @@ def create_app(db: str | Path, token: str | None = None, read_token: str | None 
         raise ValueError(f"refusing to serve {host}, which other machines can reach, without a token: set {READ_TOKEN_ENV} "
                          f"or {TOKEN_ENV}")
     Store(db, create=False).close()  # fails early, with StoreError, on a missing file or one that is not a store
+    # PostgreSQL: the server threads borrow connections from one pool, per statement.
+    pool = server_pool(db) if is_server(db) else None
     local = threading.local()
     write_lock = threading.Lock()
 
     def reader() -> Store:
-        """One connection per server thread: SQLite connections are not shared across threads."""
+        """One store per server thread: SQLite connections are not shared across threads
+        (a PostgreSQL store's statements take a connection from the pool)."""
         if getattr(local, "store", None) is None:
-            local.store = Store(db, create=False)
+            local.store = Store(db, create=False, pool=pool)
         return local.store
 
     def authorised(request: Request) -> None:

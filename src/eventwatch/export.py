@@ -249,3 +249,89 @@ def export(store: Store, out: Path, fmt: str = "jsonl", doc_ids: list[str] | Non
             write_jsonl(rows, path)
         written[table] = path
     return written
+
+
+# --- a Parquet dataset partitioned by month, for analysis in any engine -------------------
+# Types of the columns that are not text (lists and objects are JSON text, as in CSV).
+_NUMBERS = {"confidence": "float64", "score": "float64", "start": "int64", "end": "int64", "sources": "int64",
+            "mentions": "int64"}
+_FLAGS = {"direct", "claim", "inferred"}
+DATASET_CHUNK = 20_000  # rows per file written: memory stays flat in the size of the store
+
+
+def _month(value) -> str:
+    """The partition of a date value: its YYYY-MM, or "undated" (unknown, year only, no year)."""
+    return value[:7] if isinstance(value, str) and len(value) >= 7 and value[:4].isdigit() else "undated"
+
+
+def _event_month(event: dict, published: dict) -> str:
+    month = _month(event["date"])
+    if month == "undated":
+        month = _month(min((published.get(r["doc"]) or "~" for r in event["reports"]), default=None))
+    return month
+
+
+def write_parquet_dataset(store: Store, out: Path, doc_ids: list[str] | None = None) -> dict[str, Path]:
+    """The contract's tables as a Parquet dataset under ``out``, hive-partitioned by month
+    (``events/month=2025-11/…``): events by the month they happened or, where the text
+    gives no year and month ("on Tuesday"), by the month their first report was published
+    (a storage place only: the ``date`` column stays what the text supports); documents,
+    quotes and claims by their document's publication month; actors, which have no date,
+    in one file.
+    Any engine that reads Parquet (DuckDB, Spark, pandas, Dask) reads it as it is."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    published = {d["doc"]: d["published"] for d in query.documents(store, doc_ids)}
+
+    def schema(table: str, partitioned: bool) -> pa.Schema:
+        fields = [pa.field(c, pa.bool_() if c in _FLAGS else pa.type_for_alias(_NUMBERS.get(c, "string")))
+                  for c in COLUMNS[table]]
+        return pa.schema(fields + ([pa.field("month", pa.string())] if partitioned else []))
+
+    def batch(rows: list[dict], sch: pa.Schema) -> pa.Table:
+        cols = {}
+        for f in sch:
+            vals = [r.get(f.name) for r in rows]
+            cols[f.name] = [_flat(v) if isinstance(v, (list, dict)) else v for v in vals]
+            if pa.types.is_string(f.type):
+                cols[f.name] = [v if v is None or isinstance(v, str) else json.dumps(v) for v in cols[f.name]]
+        return pa.table(cols, schema=sch)
+
+    written: dict[str, Path] = {}
+    for table in TABLES:
+        target = out / table
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)
+        if table == "actors":
+            target.mkdir(parents=True)
+            pq.write_table(batch(list(query.actors(store, doc_ids)), schema(table, False)), target / "part-0.parquet")
+            written[table] = target
+            continue
+        sch = schema(table, True)
+        key = (lambda r: _event_month(r, published)) if table == "events" else \
+            (lambda r: _month(r["published"])) if table == "documents" else (lambda r: _month(published.get(r["doc"])))
+        rows: list[dict] = []
+        part = 0
+
+        def flush() -> None:
+            nonlocal rows, part
+            if rows:
+                ds.write_dataset(batch(rows, sch), target, format="parquet", partitioning=["month"],
+                                 partitioning_flavor="hive", basename_template=f"part-{part}-{{i}}.parquet",
+                                 existing_data_behavior="overwrite_or_ignore")
+                part += 1
+                rows = []
+
+        for r in getattr(query, table)(store, doc_ids):
+            rows.append({**r, "month": key(r)})
+            if len(rows) >= DATASET_CHUNK:
+                flush()
+        flush()
+        target.mkdir(parents=True, exist_ok=True)
+        written[table] = target
+    return written

@@ -182,6 +182,44 @@ def _work(raws: list[RawDocument]) -> list[Analysis | Rejected]:
     return _reader.analyse(raws)
 
 
+def _dask_work(opts: Options, raws: list[RawDocument]) -> list[Analysis | Rejected]:
+    """A batch on a dask worker: the worker process keeps one loaded model across tasks."""
+    return _cached_reader(opts, ()).analyse(raws)
+
+
+class _DaskPool:
+    """Per-document work on a dask.distributed cluster: ``local`` starts a LocalCluster of
+    ``workers`` single-threaded processes on this machine, anything else is a scheduler's
+    address. Its workers need eventwatch installed and the actor files at the same paths."""
+
+    def __init__(self, address: str, workers: int):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ValueError("--dask needs the 'dask' extra: pip install 'eventwatch[dask]'") from None
+        import logging
+
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                        silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(address, timeout=30)
+            except OSError as e:
+                raise ValueError(f"cannot reach the dask scheduler at {address}: {e}") from None
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def submit(self, opts: Options, batch: list[RawDocument]):
+        return self.client.submit(_dask_work, opts, batch, pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
 def _internal_error(e: Exception) -> str:
     where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
     at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
@@ -598,6 +636,23 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
         first = next(batches, None)
         if first is None:
             pass  # nothing new: every input was stored already or rejected
+        elif opts.dask:
+            # Only the per-document reading runs on the cluster; results come back in
+            # submission order and everything across documents happens here, as in a
+            # plain run, so the events are exactly a plain run's.
+            cluster = _DaskPool(opts.dask, workers)
+            try:
+                pending_d: deque[tuple[list[RawDocument], object]] = deque()
+                for batch in _chain(first, batches):
+                    pending_d.append((batch, cluster.submit(opts, batch)))
+                    if len(pending_d) >= 2 * cluster.workers:
+                        b, fut = pending_d.popleft()
+                        handle(b, fut.result())
+                while pending_d:
+                    b, fut = pending_d.popleft()
+                    handle(b, fut.result())
+            finally:
+                cluster.close()
         elif workers == 1 or len(first) < opts.batch_size:
             reader = _cached_reader(opts, ())
             handle(first, reader.analyse(first))

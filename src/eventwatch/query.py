@@ -106,7 +106,10 @@ def _fold(value: str | None) -> str | None:
 
 
 def _conn(store: Store):
-    store.db.create_function("ew_fold", 1, _fold, deterministic=True)
+    """The store's connection, with SQLite's case folding installed (PostgreSQL's own
+    ``lower`` stands in for it there)."""
+    if not store.server:
+        store.db.create_function("ew_fold", 1, _fold, deterministic=True)
     return store.db
 
 
@@ -166,6 +169,13 @@ def _last_day(value: str) -> str:
     return value
 
 
+def _day_after(value: str) -> str:
+    try:
+        return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return value
+
+
 def _event_where(store: Store, f: EventFilter) -> tuple[str, list]:
     parts: list[str] = []
     args: list = []
@@ -198,8 +208,11 @@ def _event_where(store: Store, f: EventFilter) -> tuple[str, list]:
         add("CASE length(e.date) WHEN 4 THEN e.date || '-01-01' WHEN 7 THEN e.date || '-01' ELSE e.date END >= ?",
             [_first_day(f.date_from)])
     if f.date_to:
-        add("CASE length(e.date) WHEN 4 THEN e.date || '-12-31' WHEN 7 THEN date(e.date || '-01', '+1 month', '-1 day')"
-            " ELSE e.date END <= ?", [_last_day(f.date_to)])
+        # A year or month lies wholly before the day after the range ends: plain text
+        # comparisons, the same on both engines.
+        last = _last_day(f.date_to)
+        add("CASE length(e.date) WHEN 4 THEN e.date < ? WHEN 7 THEN e.date < ? ELSE e.date <= ? END",
+            [_day_after(last)[:4], _day_after(last)[:7], last])
     if f.story:
         add("e.story = ?", [f.story])
     if f.doc:
@@ -226,7 +239,8 @@ def _order(sort: str) -> str:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(EVENT_SORTS)} (prefix - for descending)")
     col, desc = _SORT_COLUMN[key], " DESC" if sort.startswith("-") else ""
     unknown = "(e.date IS NULL OR e.date LIKE 'X%')" if key == "date" else f"{col} IS NULL"
-    return f"{unknown}, {col}{desc}, e.id{desc}"
+    # NULLS FIRST/LAST spelled out: SQLite's default, which PostgreSQL reverses.
+    return f"{unknown}, {col}{desc} NULLS {'LAST' if desc else 'FIRST'}, e.id{desc}"
 
 
 def _event_records(store: Store, rows: list, documents: bool = False) -> list[dict]:
@@ -261,9 +275,9 @@ def find_events(store: Store, f: EventFilter, sort: str = "date", limit: int | N
     """One page of events matching ``f``, each with every report. ``sort`` is one of
     EVENT_SORTS, ``-`` first for descending; undated events always come last."""
     where, args = _event_where(store, f)
-    # LIMIT -1 is SQLite's "no limit": the offset applies with or without a page size.
+    # No page size is a limit no store reaches: the offset applies with or without one.
     rows = _conn(store).execute(f"SELECT e.* FROM events e WHERE {where} ORDER BY {_order(sort)} LIMIT ? OFFSET ?",
-                                [*args, -1 if limit is None else limit, offset]).fetchall()
+                                [*args, 2 ** 62 if limit is None else limit, offset]).fetchall()
     return _event_records(store, rows)
 
 
@@ -327,8 +341,8 @@ def _story_records(store: Store, story_ids: list[str]) -> list[dict]:
         docs[r["story"]].append({"doc": r["id"], "title": r["title"], "outlet": r["outlet"],
                                  "published": r["published"], "url": r["url"]})
     stats = {r["story"]: r for r in store.db.execute(
-        "SELECT story, count(*) n, min(CASE WHEN date NOT LIKE 'X%' THEN date END) first,"
-        f" max(CASE WHEN date NOT LIKE 'X%' THEN date END) last FROM events WHERE story IN ({marks}) GROUP BY story",
+        "SELECT story, count(*) AS n, min(CASE WHEN date NOT LIKE 'X%' THEN date END) AS first,"
+        f" max(CASE WHEN date NOT LIKE 'X%' THEN date END) AS last FROM events WHERE story IN ({marks}) GROUP BY story",
         story_ids)}
     out = []
     for sid in story_ids:
@@ -376,8 +390,8 @@ def countries(store: Store) -> list[dict]:
     rows = store.db.execute(
         "SELECT c, count(DISTINCT id) n FROM ("
         " SELECT e.id, json_extract(j.value, '$.country') c FROM events e, json_each(e.actor) j"
-        " UNION ALL SELECT e.id, json_extract(j.value, '$.country') c FROM events e, json_each(e.recipient) j)"
-        " WHERE c IS NOT NULL GROUP BY c ORDER BY n DESC, c").fetchall()
+        " UNION ALL SELECT e.id, json_extract(j.value, '$.country') c FROM events e, json_each(e.recipient) j"
+        ") AS sides WHERE c IS NOT NULL GROUP BY c ORDER BY n DESC, c").fetchall()
     return [{"code": r["c"], "name": names.get(r["c"]), "events": r["n"]} for r in rows]
 
 
@@ -388,7 +402,7 @@ def actor_list(store: Store) -> list[dict]:
             "SELECT name, count(DISTINCT id) n FROM ("
             " SELECT e.id, json_extract(j.value, '$.name') name FROM events e, json_each(e.actor) j"
             " UNION ALL SELECT e.id, json_extract(j.value, '$.name') name FROM events e, json_each(e.recipient) j)"
-            " WHERE name IS NOT NULL GROUP BY name"):
+            " AS sides WHERE name IS NOT NULL GROUP BY name"):
         counts[r["name"]] = r["n"]
     return [{**a, "events": counts.get(a["name"], 0)} for a in actors(store)]
 
@@ -487,9 +501,12 @@ def network(store: Store, f: EventFilter | None = None, level: str = "actor", li
     key = "name" if level == "actor" else "country"
     names = _country_names(store) if level == "country" else {}
     side = ("SELECT e.id, e.event, e.score, {0}, json_extract(j.value, '$.{1}') k, json_extract(j.value, '$.country')"
-            " FROM events e, json_each(e.{2}) j WHERE {3} AND k IS NOT NULL")
-    cursor = _conn(store).cursor()
-    cursor.row_factory = None  # plain tuples: this loop sees every party of every event
+            " FROM events e, json_each(e.{2}) j WHERE {3} AND json_extract(j.value, '$.{1}') IS NOT NULL")
+    if store.server:
+        cursor = _conn(store)
+    else:
+        cursor = _conn(store).cursor()
+        cursor.row_factory = None  # plain tuples: this loop sees every party of every event
     rows = cursor.execute(f"{side.format(0, key, 'actor', where)} UNION ALL {side.format(1, key, 'recipient', where)}"
                           " ORDER BY 1", [*args, *args])
     nodes: dict[str, dict] = {}

@@ -2,23 +2,26 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest import DEFAULT_MAX_BYTES
 
 
-def default_db() -> Path:
-    """The embedded store: $EVENTWATCH_DB, else a file under the user's data directory."""
+def default_db() -> Path | str:
+    """The store: $EVENTWATCH_DB (a file, or a postgresql:// URL, kept as text), else the
+    embedded store, a file under the user's data directory."""
     if os.environ.get("EVENTWATCH_DB"):
-        return Path(os.environ["EVENTWATCH_DB"])
+        value = os.environ["EVENTWATCH_DB"]
+        return value if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", value) else Path(value)
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "eventwatch" / "eventwatch.db"
 
 
 @dataclass
 class Options:
-    db: Path = field(default_factory=default_db)
+    db: Path | str = field(default_factory=default_db)  # a SQLite file or a postgresql:// URL
     model: str | None = field(default_factory=lambda: os.environ.get("EVENTWATCH_MODEL") or None)
     actor_files: tuple[str, ...] = ()
     batch_size: int = 16
@@ -31,3 +34,6 @@ class Options:
     second_opinion: bool = False
     # URLs on loopback, private, link-local or metadata addresses are refused (SSRF) unless asked.
     allow_private: bool = False
+    # Per-document stages on a dask.distributed cluster: "local" (a LocalCluster of
+    # ``workers`` processes) or a scheduler's address; None runs them in local processes.
+    dask: str | None = None

@@ -1,9 +1,13 @@
-"""Store: the embedded SQLite database every other interface reads.
+"""Store: the database every other interface reads. An embedded SQLite file by default;
+a PostgreSQL server (``postgresql://user@host/dbname``) for a desk that shares one store
+between a watcher, the API and several analysts. One set of statements serves both
+(written in SQLite's dialect, translated by ``pg.py``).
 
-The schema is versioned (``meta.schema_version``); each batch of documents is written
-in one transaction, so an interrupted run leaves whole documents or none. A document
-is keyed by the hash of its raw bytes: the same bytes are never processed twice unless
-the pipeline itself changed (``documents.pipeline`` records which version coded them).
+The schema is versioned (``meta.schema_version``) and upgraded by the same numbered
+migrations on both engines; each batch of documents is written in one transaction, so an
+interrupted run leaves whole documents or none. A document is keyed by the hash of its
+raw bytes: the same bytes are never processed twice unless the pipeline itself changed
+(``documents.pipeline`` records which version coded them).
 """
 from __future__ import annotations
 
@@ -70,8 +74,58 @@ CREATE INDEX IF NOT EXISTS claim_keys_key ON claim_keys(key);
 """
 
 
+# What each schema version added, applied in order to a store of an older version (on
+# either engine): version 1 had no per-document events or story features (keep the
+# documents, raw bytes included, drop what was derived from them and code them again);
+# version 2 had no ``quotes.speaker_from`` (code the documents again to fill it).
+MIGRATIONS: dict[int, list[str]] = {
+    1: ["DROP TABLE IF EXISTS events", "DROP TABLE IF EXISTS reports", "DROP TABLE IF EXISTS mentions",
+        "DROP TABLE IF EXISTS quotes", "ALTER TABLE documents ADD COLUMN features TEXT", "UPDATE documents SET pipeline = NULL"],
+    2: ["ALTER TABLE quotes ADD COLUMN speaker_from TEXT", "UPDATE documents SET pipeline = NULL"],
+}
+
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
+POSTGRES = re.compile(r"^postgres(ql)?://", re.I)
+
+
 class StoreError(RuntimeError):
     pass
+
+
+def is_server(location) -> bool:
+    """Whether ``location`` names a PostgreSQL server store rather than a SQLite file."""
+    return bool(POSTGRES.match(str(location)))
+
+
+def location(value):
+    """A --db value or $EVENTWATCH_DB as the store's location: a URL stays text (a Path
+    would fold its '//'), anything else is a file path."""
+    if value is None or isinstance(value, Path):
+        return value
+    return str(value) if URL.match(str(value)) else Path(value)
+
+
+def shown(location) -> str:
+    """The location for messages, without a password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", str(location))
+
+
+def server_pool(location):
+    """A connection pool for a long-lived reader of a PostgreSQL store (``serve``)."""
+    from . import pg
+
+    return pg.pool(str(location), limits.store("pool_size"))
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+DB_ERRORS = _db_errors()  # what a failing database raises, on either engine
 
 
 def _j(value) -> str:
@@ -79,13 +133,20 @@ def _j(value) -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path, create: bool = True):
-        """Open the store at ``path``; with ``create``, make it (and its folder) if missing.
-        Only ``run`` creates a store: every other command refuses a path that holds none."""
-        self.path = Path(path)
+    def __init__(self, path: str | Path, create: bool = True, pool=None):
+        """Open the store at ``path`` (a SQLite file, or a ``postgresql://`` URL); with
+        ``create``, make it (and its folder) if missing. Only ``run`` creates a store: every
+        other command refuses a path that holds none. ``pool`` (from ``server_pool``) lends
+        a PostgreSQL store its connections."""
         self._depth = 0
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
-            raise StoreError(f"{path} looks like a URL; the store is a SQLite file, give its path")
+        self.server = is_server(path)
+        if self.server:
+            self.path = str(path)
+            self._open_server(create, pool)
+            return
+        if URL.match(str(path)):
+            raise StoreError(f"{path} looks like a URL; the store is a SQLite file or a postgresql:// URL")
+        self.path = Path(path)
         if not create and not self.path.is_file():
             raise StoreError(f"no store at {self.path}; run 'eventwatch run' first or pass --db")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +159,42 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self._migrate()
 
+    def _open_server(self, create: bool, pool) -> None:
+        try:
+            from . import pg
+        except ImportError:
+            raise StoreError("a PostgreSQL store needs the 'postgres' extra: pip install 'eventwatch[postgres]'") from None
+        where = shown(self.path)
+        try:
+            self.db = pg.Connection(self.path, pool, limits.store("busy_seconds"))
+        except pg.Error as e:
+            raise StoreError(f"cannot connect to {where}: {str(e).strip().splitlines()[0] if str(e).strip() else e}") from None
+        try:
+            with self.transaction():  # the write lock: two first runs do not both create the schema
+                row = self.db.execute("SELECT to_regclass('meta') IS NOT NULL AS present").fetchone()
+                version = None
+                if row["present"]:
+                    found = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                    version = int(found[0]) if found else None
+                if version is None and not create:
+                    raise StoreError(f"no eventwatch store in {where}; run 'eventwatch run' first or pass --db")
+                self._check_version(version)
+                if version is not None and version < SCHEMA_VERSION:
+                    self._upgrade(version)
+                self.db.script(pg.schema(SCHEMA))
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except pg.Error as e:
+            self.db.close()
+            raise StoreError(f"{where}: not an eventwatch store ({str(e).strip()})") from None
+        except StoreError:
+            self.db.close()
+            raise
+
+    def _check_version(self, version: int | None) -> None:
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(f"{shown(self.path)}: schema version {version} is newer than this eventwatch ({SCHEMA_VERSION}); "
+                             "upgrade eventwatch")
+
     def _migrate(self) -> None:
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -105,8 +202,7 @@ class Store:
             row = None
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: not an eventwatch store ({e})") from None
-        if row is not None and int(row[0]) > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: schema version {row[0]} is newer than this eventwatch ({SCHEMA_VERSION}); upgrade eventwatch")
+        self._check_version(int(row[0]) if row is not None else None)
         if row is not None and int(row[0]) < SCHEMA_VERSION:
             self._upgrade(int(row[0]))
         with self.db:
@@ -114,18 +210,21 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _upgrade(self, version: int) -> None:
-        """Version 1 had no per-document events or story features: keep the documents
-        (raw bytes included), drop what was derived from them, and mark them for coding
-        again on the next run. Version 2 had no ``quotes.speaker_from``."""
+        """Apply the migrations after ``version``, in order; the schema's CREATE ... IF NOT
+        EXISTS then makes what a migration dropped."""
         with self.transaction():
-            if version == 1:
-                for table in ("events", "reports", "mentions", "quotes"):
-                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
-                self.db.execute("ALTER TABLE documents ADD COLUMN features TEXT")
-                self.db.execute("UPDATE documents SET pipeline = NULL")
-            elif version == 2:  # quotes gained speaker_from: code the documents again to fill it
-                self.db.execute("ALTER TABLE quotes ADD COLUMN speaker_from TEXT")
-                self.db.execute("UPDATE documents SET pipeline = NULL")
+            v = version
+            while v < SCHEMA_VERSION:
+                for statement in MIGRATIONS.get(v, []):
+                    if statement.startswith("ALTER TABLE quotes") and not self._has_table("quotes"):
+                        continue  # dropped by an earlier step: the schema makes it whole
+                    self.db.execute(statement)
+                v += 1
+
+    def _has_table(self, name: str) -> bool:
+        if self.server:
+            return self.db.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
     def close(self) -> None:
         self.db.close()
@@ -137,9 +236,12 @@ class Store:
         writes (two runs on one store wait for each other instead of colliding); inner
         ones join it. Commits at the outermost exit, rolls back on an error."""
         if self._depth == 0:
-            if self.db.in_transaction:
-                self.db.commit()
-            self.db.execute("BEGIN IMMEDIATE")
+            if self.server:
+                self.db.begin()
+            else:
+                if self.db.in_transaction:
+                    self.db.commit()
+                self.db.execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
             yield self.db
