@@ -403,11 +403,13 @@ def publication_date(dates: dict[str, str], url: str | None) -> tuple[str | None
     if url_date:
         dates = {**dates, "url": url_date}
     full = {k: v for k, v in dates.items() if v and not v.startswith("X")}
-    for source in ("metadata", "feed", "prefix", "dateline", "byline", "url"):
+    for source in ("metadata", "feed", "prefix", "dateline", "byline"):
         if source in full:
             return full[source], source
     if dates.get("dateline"):
         return _with_year(dates["dateline"], [dates.get(k) for k in ("metadata", "feed", "prefix", "byline", "url")]), "dateline"
+    if "url" in full:
+        return full["url"], "url"
     for source in ("metadata", "feed"):
         if dates.get(source):
             return dates[source], source
