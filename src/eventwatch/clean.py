@@ -327,6 +327,7 @@ def _clean_text(text: str, r: Rules, site_lines: frozenset[str] = frozenset()) -
     if m:  # the scraper's " date YYYY-MM-DD " prefix, whatever junk follows it on the line
         if _normalise_published(m.group("date")):
             dates["prefix"] = m.group("date")
+        removed.append(m.group(0).strip())
         text = text[m.end():]
     raw_paras = _paragraphs(text)
     byline = _byline_date(raw_paras, r)

@@ -25,7 +25,7 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’)\]»]*$")
 # A credit closing a caption: "(Photo: Reuters)", "— AFP/File", "( AP )", "Photograph: X/Y".
 _CREDIT = re.compile(r"(?i)(\(\s*(ap|afp|reuters|pti|ani|ians|getty[\w ]*|file|photo[^)]{0,40}|image[^)]{0,40})\s*\)\s*$"
                      r"|[—–-]\s*[\w .]{0,30}/file\s*$|\b(photo|photograph|image|picture|credit|courtesy)s?\s*(credit)?\s*:"
-                     r"|\b(ap photo|getty images|associated press|reuters|afp|file photo|file image)\W*$)")
+                     r"|(?:[.!?)]|[—–-]|\|)\s*(ap photo|getty images|associated press|reuters|afp|file photo|file image)\W*$)")
 
 
 def key(line: str) -> str:
@@ -60,6 +60,8 @@ def features(lines: list[str]) -> list[list[float]]:
             sum(1 for c in s if c.isdigit()) / max(1, len(s)),
             sum(1 for c in letters if c.isupper()) / max(1, len(letters)),
             caps / max(1, nw),
+            sum(1 for w in words if w.isalpha() and w.islower() and len(w) >= 3) / max(1, nw),  # prose is mostly lower case
+            float(nw >= 6),
             sum(1 for w in lower if w in _FUNCTION) / max(1, len(lower)),
             float("|" in s or "»" in s or "/" in s),
             float(bool(re.match(r"^\W", s))),
