@@ -135,3 +135,26 @@ def test_the_classifier_keeps_article_sentences_and_headlines():
              "\"We will not be silenced,\" his deputy told reporters outside the police station.",
              "Police said he was wanted for questioning over a protest last year."]
     assert furniture.is_furniture(lines) == [False, False, False, False]
+
+
+def test_html_page_keeps_trafilatura_first_then_the_same_line_check():
+    body = ("The two governments agreed on Monday to reopen the Tamar crossing for aid convoys, "
+                     "their foreign ministries said in a joint statement.")
+    html = f"""<html><head><title>Ministers agree to reopen crossing | Lakeside Times</title>
+<meta property="og:site_name" content="Lakeside Times">
+<meta property="article:published_time" content="2023-08-14T09:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Ministers agree to reopen crossing</h1>
+<p>Listen to this article</p>
+<p>{body}</p>
+<p>Under the agreement, up to 60 trucks a day will pass after inspection by a joint team of customs officers from both sides.</p>
+<p>Trucks carrying aid wait at the crossing on Monday. (Photo: Lakeside Times/Ana Reef)</p>
+<p>Ostia's minister called the deal a first step and said talks on trade would follow next month in the capital.</p>
+<p>Share on Facebook</p></article>
+<footer>© 2023 Lakeside Times</footer></body></html>"""
+    doc = clean.clean(RawDocument(id="p.html", source="p.html", raw=html.encode(), kind="html"))
+    assert "Ministers agree to reopen crossing" in doc.title
+    assert doc.outlet == "Lakeside Times"
+    assert (doc.published, doc.published_from) == ("2023-08-14", "metadata")
+    _gone(doc, "Listen to this article", "(Photo:", "Trucks carrying aid wait", "Share on Facebook", "© 2023")
+    assert "up to 60 trucks a day" in doc.text
