@@ -133,6 +133,11 @@ def _drop_furniture(paras: list[str], r: Rules, removed: list[str],
 
     kept, outlet = [], None
     flags = furniture.is_furniture(paras)
+    ruled = [any(rx.search(p) for rx in r.drop_lines) or furniture.key(p) in site_lines for p in paras]
+    if all(f or x for f, x in zip(flags, ruled)):
+        # the classifier and the repetition check are evidence, not proof: a page they would
+        # empty (a one-line text, a sentence said over and over) keeps what the rules keep
+        flags = [False] * len(paras)
     for i, p in enumerate(paras):
         for cue in r.outlet_cues:
             m = cue.search(p)
@@ -386,7 +391,7 @@ def _find_title(paras: list[str], r: Rules, site_lines: frozenset[str]) -> int |
 def _title_shaped(p: str, r: Rules) -> bool:
     """A headline: four words or more, no final stop, no date or clock, no separators or
     bullets, no breadcrumb glued to it ("HomeNationalPakistan ...")."""
-    return (len(p.split()) >= 4 and _is_headline(p, r) and not re.match(r"^[^\w\"“‘'«]", p) and not re.search(r"[|/»•]", p)
+    return (len(p.split()) >= 4 and _is_headline(p, r) and not re.match(r"^[^\w\"“‘'«]", p) and not re.search(r"\s/\s|[|»•]", p)
             and not find_date(p) and not re.search(r"\d{1,2}:\d\d", p) and not re.match(r"^[A-Z][a-z]+[A-Z][a-z]+[A-Z]", p)
             and not any(rx.search(p) for rx in r.drop_lines) and p.lower().strip(" :|-") not in r.section_labels)
 
