@@ -233,6 +233,27 @@ def test_dyad_series(api, interval):
     assert sum(s["n"] for s in data["series"]) == len(placed)
     for s in data["series"]:  # a period's bar and the events table behind it agree
         assert api.json(f"/api/events?dyad=LTU,BLR&from={s['start']}&to={s['end']}")["total"] == s["n"]
+    # an undated event is drawn apart, at the period of its first report, or counted as unplaced
+    before = [e for e in between if e not in placed]
+    assert sum(s["before"]["n"] for s in data["series"]) + data["unplaced"] == len(before) == data["undated"]
+    on_chart = [e for e in before if e["reported_by"] and not e["reported_by"].startswith("X")]
+    assert sum(s["before"]["n"] for s in data["series"]) == len(on_chart) >= 1
+    for e in on_chart:
+        (s,) = [s for s in data["series"] if s["start"] <= e["reported_by"][:10] <= s["end"]]
+        assert s["before"]["counts"].get(e["event"], 0) >= 1
+
+
+def test_reported_by_is_the_earliest_dated_report(api):
+    for e in all_events(api):
+        published = [r["document"]["published"] for r in api.json(f"/api/events/{e['id']}")["reports"]
+                     if r["document"]["published"]]
+        full = [p for p in published if not p.startswith("X")]
+        assert e["reported_by"] == (min(full or published) if published else None)
+    from eventwatch.query import reported_by
+    assert reported_by(["XXXX-11-12", "2025-11-27", None]) == "2025-11-27"
+    assert reported_by(["2025-11", "2025-11-03"]) == "2025-11-03"
+    assert reported_by(["2025-11-28", "2025-11-27"]) == "2025-11-27"
+    assert reported_by([None, None]) is None and reported_by(["XXXX-11-12"]) == "XXXX-11-12"
 
 
 def test_network(api):

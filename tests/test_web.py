@@ -99,8 +99,18 @@ def test_escalation_chart(dash):
     if page.locator("canvas#dyad-chart").count():
         box = page.locator("canvas#dyad-chart").bounding_box()
         assert box["width"] > 400 and box["height"] > 200
+        summary = page.locator(".summary").inner_text()
+        assert "drawn hatched at the date first reported" in summary  # undated events, on or before
         page.locator("details.series summary").click()
+        assert page.locator("details.series th", has_text="Undated, on or before").count() == 1
         dash.shot("01-escalation")
+        page.locator("input[name=before]").uncheck()
+        dash.settled("#/dyads?a=LTU&b=BLR")
+        assert "before=off" in page.url and "hidden" in page.locator(".summary").inner_text()
+        page.locator("input[name=before]").check()
+        dash.settled("#/dyads?a=LTU&b=BLR")
+        assert "before=off" not in page.url
+        page.locator("details.series summary").click()
         page.locator("details.series tbody a").first.click()
         dash.settled("#/events?dyad=LTU%2CBLR")
         assert page.locator("table.events tbody tr").count() >= 1

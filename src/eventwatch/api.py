@@ -330,9 +330,11 @@ def create_app(db: str | Path, token: str | None = None, read_token: str | None 
         rows = [{"period": s["period"], "start": s["start"], "end": s["end"], "n": s["n"], "mean_score": s["mean_score"],
                  "a_to_b_n": s["a_to_b"]["n"], "a_to_b_mean_score": s["a_to_b"]["mean_score"],
                  "b_to_a_n": s["b_to_a"]["n"], "b_to_a_mean_score": s["b_to_a"]["mean_score"],
-                 **{t: s["counts"].get(t, 0) for t in EVENT_TYPES}} for s in data["series"]]
+                 **{t: s["counts"].get(t, 0) for t in EVENT_TYPES}, "on_or_before_n": s["before"]["n"],
+                 **{f"on_or_before_{t}": s["before"]["counts"].get(t, 0) for t in EVENT_TYPES}} for s in data["series"]]
         return _csv(rows, ["period", "start", "end", "n", "mean_score", "a_to_b_n", "a_to_b_mean_score",
-                           "b_to_a_n", "b_to_a_mean_score", *EVENT_TYPES], "dyads")
+                           "b_to_a_n", "b_to_a_mean_score", *EVENT_TYPES, "on_or_before_n",
+                           *(f"on_or_before_{t}" for t in EVENT_TYPES)], "dyads")
 
     @app.get("/api/network", tags=["analysis"], summary="Actors as nodes, events between them as edges")
     def get_network(f: Filter, level: Level = "actor", nodes: Nodes = 60) -> dict:

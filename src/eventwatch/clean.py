@@ -51,6 +51,14 @@ class Rules:
     outlet_cues: tuple[re.Pattern, ...]
     datelines: tuple[re.Pattern, ...]
     dangling_tail: re.Pattern
+    date_ignore: tuple[re.Pattern, ...]
+    byline_scan: int
+    byline_max_words: int
+    dateline_scan: int
+    title_scan: int
+    title_max_furniture: float
+    site_max_words: int
+    not_outlet: frozenset[str]
     language_words: dict[str, frozenset[str]]
     min_language_share: float
 
@@ -69,6 +77,14 @@ def rules() -> Rules:
         outlet_cues=tuple(re.compile(p) for p in c["outlet_cues"]),
         datelines=tuple(re.compile(p) for p in c["datelines"]),
         dangling_tail=re.compile(c["dangling_tail"]),
+        date_ignore=tuple(re.compile(p) for p in c["date_ignore"]),
+        byline_scan=c["byline_scan"],
+        byline_max_words=c["byline_max_words"],
+        dateline_scan=c["dateline_scan"],
+        title_scan=c["title_scan"],
+        title_max_furniture=c["title_max_furniture"],
+        site_max_words=c["site_max_words"],
+        not_outlet=frozenset(c["not_outlet"]),
         language_words={k: frozenset(v) for k, v in lang["words"].items()},
         min_language_share=lang["min_share"],
     )
@@ -109,14 +125,25 @@ def _paragraphs(text: str) -> list[str]:
     return [re.sub(r"[ \t]+", " ", p) for p in paras]
 
 
-def _drop_furniture(paras: list[str], r: Rules, removed: list[str]) -> tuple[list[str], str | None]:
+def _drop_furniture(paras: list[str], r: Rules, removed: list[str],
+                    site_lines: frozenset[str] = frozenset()) -> tuple[list[str], str | None]:
+    """Drop the lines the rules, the learned line classifier or the site's other pages
+    (a line they repeat is furniture) say are not article text."""
+    from . import furniture
+
     kept, outlet = [], None
-    for p in paras:
+    flags = furniture.is_furniture(paras)
+    ruled = [any(rx.search(p) for rx in r.drop_lines) or furniture.key(p) in site_lines for p in paras]
+    if all(f or x for f, x in zip(flags, ruled)):
+        # the classifier and the repetition check are evidence, not proof: a page they would
+        # empty (a one-line text, a sentence said over and over) keeps what the rules keep
+        flags = [False] * len(paras)
+    for i, p in enumerate(paras):
         for cue in r.outlet_cues:
             m = cue.search(p)
             if m and not outlet:
                 outlet = m.group("outlet")
-        if any(rx.search(p) for rx in r.drop_lines):
+        if flags[i] or any(rx.search(p) for rx in r.drop_lines) or furniture.key(p) in site_lines:
             removed.append(p)
         else:
             kept.append(p)
@@ -135,7 +162,9 @@ def _drop_trailing_block(body: list[str], title: str | None, r: Rules, removed: 
 
 
 def _dateline(first: str, r: Rules) -> tuple[str, str | None, str | None]:
-    """Strip a dateline; return (rest, outlet, published)."""
+    """Strip a dateline ("OTTAWA, Sept 18 (Northwire) -", "New Delhi, September 19, 2023
+    (Agency) -", "ISLAMABAD, May 16 (APP):"); return (rest, outlet, published), the date
+    as YYYY-MM-DD, or XXXX-MM-DD when the dateline gives no year."""
     for rx in r.datelines:
         m = rx.match(first)
         if not m:
@@ -143,7 +172,12 @@ def _dateline(first: str, r: Rules) -> tuple[str, str | None, str | None]:
         g = m.groupdict()
         published = g.get("date")
         if g.get("month") and g.get("day"):
-            published = f"XXXX-{MONTHS[g['month'].lower()]:02d}-{int(g['day']):02d}"
+            published = _ymd(None, g["month"], None, g["day"])
+        if g.get("when"):
+            published = find_date(g["when"])
+            if not published:
+                n = _DATE_NO_YEAR.search(g["when"])
+                published = n and _ymd(None, n.group("mon") or n.group("mon2"), None, n.group("d") or n.group("d2"))
         return first[m.end():], g.get("outlet"), published
     return first, None, None
 
@@ -184,30 +218,208 @@ def _normalise_published(value: str | None) -> str | None:
     return f"{y}-{mo}-{d}" if d else f"{y}-{mo}"
 
 
-def _clean_text(text: str, r: Rules) -> tuple[str | None, list[str], str | None, str | None, list[str]]:
+_MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+# The date forms bylines, datelines and update stamps use (named groups y, m/mon, d).
+_DATE_FORMS = (
+    re.compile(rf"(?i)(?<![\w-])(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD}(?:,\s*|\s+)(?P<y>(?:19|20)\d\d)(?!\d)"),
+    re.compile(rf"(?i)(?<![\w-])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MON})(?:,\s*|\s+)(?P<y>(?:19|20)\d\d)(?!\d)"),
+    re.compile(r"(?<![\d.-])(?P<y>(?:19|20)\d\d)[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])"),
+    re.compile(rf"(?i)(?<=[a-z])(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>(?:19|20)\d\d)(?!\d)"),  # "By Ann LeeMay 07, 2025"
+)
+_DATE_NO_YEAR = re.compile(rf"(?i)(?<![\w-])(?:(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mon2>{_MON}))(?![\w])")
+
+
+def _ymd(y: str | None, mon: str | None, m: str | None, d: str) -> str | None:
+    if m:
+        month = int(m)
+    else:
+        key = (mon or "").lower().rstrip(".")
+        month = _MONTH_FORMS.get("sept" if key.startswith("sept") else key[:3])
+    if not month:
+        return None
+    try:
+        dt.date(int(y) if y else 2004, month, int(d))
+    except ValueError:
+        return None
+    return f"{y or 'XXXX'}-{month:02d}-{int(d):02d}"
+
+
+def find_date(text: str) -> str | None:
+    """The first full date (day, month, year) written in ``text``, as YYYY-MM-DD."""
+    hits = []
+    for rx in _DATE_FORMS:
+        for m in rx.finditer(text):
+            g = m.groupdict()
+            v = _ymd(g.get("y"), g.get("mon"), g.get("m"), g["d"])
+            if v:
+                hits.append((m.start(), v))
+    return min(hits)[1] if hits else None
+
+
+def date_in_url(url: str | None) -> tuple[str | None, str]:
+    """A date spelled in a URL's path (/2025/05/10/, -2025-05-04-, /20250510-, /2025/Jun/18/),
+    with its precision: the last resort for a publication date."""
+    if not url:
+        return None, "none"
+    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
+    for rx in (r"/(?P<y>20\d\d)/(?P<m>\d{1,2}|[A-Za-z]{3,9})/(?P<d>\d{1,2})(?:/|$)",
+               r"(?<![\d])(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?![\d])",
+               r"/(?P<y>20\d\d)(?P<m>\d\d)(?P<d>\d\d)[-_/]"):
+        m = re.search(rx, path)
+        if m:
+            mm = m.group("m")
+            v = _ymd(m.group("y"), None if mm.isdigit() else mm, mm if mm.isdigit() else None, m.group("d"))
+            if v:
+                return v, "day"
+    m = re.search(r"/(?P<y>20\d\d)/(?P<m>\d\d)/", path)
+    if m and 1 <= int(m.group("m")) <= 12:
+        return f"{m.group('y')}-{m.group('m')}", "month"
+    return None, "none"
+
+
+def _with_year(value: str | None, year_from: list[str | None]) -> str | None:
+    """Give an ``XXXX-MM-DD`` date the year another source of the same document states,
+    stepping back a year when that would put it months after the source (a December
+    dateline on a January page)."""
+    if not value or not value.startswith("XXXX"):
+        return value
+    for ref in year_from:
+        if ref and ref[:4].isdigit():
+            y = int(ref[:4])
+            if len(ref) >= 7 and int(value[5:7]) - int(ref[5:7]) > 6:
+                y -= 1
+            try:
+                dt.date(y, int(value[5:7]), int(value[8:10]))
+            except ValueError:
+                continue
+            return f"{y}{value[4:]}"
+    return value
+
+
+def _byline_date(paras: list[str], r: Rules) -> str | None:
+    """A date in a byline or update stamp near the top ("By Ann Lee May 07, 2025",
+    "Updated May 13th 2025, 21:36 IST", "Published on 10 May 2025"): a short line, not a
+    sentence, not a caption, whose date is its main content."""
+    for p in paras[: r.byline_scan]:
+        if any(rx.search(p) for rx in r.date_ignore):
+            continue
+        words = len(p.split())
+        if words > r.byline_max_words or _SENTENCE_INSIDE.search(p):
+            continue
+        v = find_date(p)
+        if v:
+            return v
+    return None
+
+
+_PREFIX = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+|$)")
+
+
+@dataclass
+class _Cleaned:
+    title: str | None
+    paras: list[str]
+    outlet: str | None
+    dates: dict[str, str]  # where from -> date, every source found
+    removed: list[str]
+
+
+def _clean_text(text: str, r: Rules, site_lines: frozenset[str] = frozenset()) -> _Cleaned:
     removed: list[str] = []
-    paras, outlet = _drop_furniture(_paragraphs(text), r, removed)
-    site = None
+    dates: dict[str, str] = {}
+    m = _PREFIX.match(text)
+    if m:  # the scraper's " date YYYY-MM-DD " prefix, whatever junk follows it on the line
+        if _normalise_published(m.group("date")):
+            dates["prefix"] = m.group("date")
+        removed.append(m.group(0).strip())
+        text = text[m.end():]
+    raw_paras = _paragraphs(text)
+    byline = _byline_date(raw_paras, r)
+    if byline:
+        dates["byline"] = byline
+    head = _find_title(raw_paras, r, site_lines)
+    title_line = raw_paras[head] if head is not None else None
+    site = next((p.strip() for p in raw_paras[: head or 0] if len(p.split()) <= r.max_label_words and _looks_like_name(p)
+                 and all(w[:1].isupper() for w in p.split()) and p.lower().strip(" :|-") not in r.section_labels
+                 and not set(re.findall(r"[a-z]+", p.lower())) & r.not_outlet), None)
+    paras, outlet = _drop_furniture([p for i, p in enumerate(raw_paras) if i != head], r, removed, site_lines)
     while len(paras) > 1 and not _ends_sentence(paras[0]) and (
         paras[0].lower().strip(" :|-") in r.section_labels or len(paras[0].split()) <= r.max_label_words
     ):
         label = paras.pop(0)
         removed.append(label)
-        if label.lower().strip(" :|-") not in r.section_labels and site is None:
+        if label.lower().strip(" :|-") not in r.section_labels and site is None and _looks_like_name(label):
             site = label
-    title = None
-    if len(paras) > 1 and _is_headline(paras[0], r):
+    title = title_line
+    if title is None and len(paras) > 1 and _title_shaped(paras[0], r):
         title = paras.pop(0)
-    published = None
-    if paras:
-        rest, dl_outlet, published = _dateline(paras[0], r)
-        if rest != paras[0]:
-            removed.append(paras[0][: len(paras[0]) - len(rest)].strip())
-            paras[0] = rest
-        outlet = dl_outlet or outlet
+    for i in range(min(r.dateline_scan, len(paras))):
+        rest, dl_outlet, found = _dateline(paras[i], r)
+        if rest != paras[i]:
+            removed.append(paras[i][: len(paras[i]) - len(rest)].strip())
+            if rest.strip():
+                paras[i] = rest
+            else:
+                paras.pop(i)
+            outlet = dl_outlet or outlet
+            if found:
+                dates["dateline"] = found
+            break
     paras = _drop_trailing_block(paras, title, r, removed)
     paras = [r.dangling_tail.sub(".", p) for p in paras]
-    return title, paras, outlet or site, published, removed
+    return _Cleaned(title, paras, outlet or site, dates, removed)
+
+
+def _find_title(paras: list[str], r: Rules, site_lines: frozenset[str]) -> int | None:
+    """The headline among the first lines of a page, chosen before furniture is dropped (a
+    headline and a related headline look alike; only the page's top tells them apart):
+    a headline-shaped line of at least four words with no date, no separators, no widget
+    shape, that neither the rules nor the site's other pages call furniture."""
+    from . import furniture
+
+    top = paras[: r.title_scan]
+    probs = furniture.scores(top)
+    for i, p in enumerate(top):
+        if _ends_sentence(p) and probs[i] < 0.5:
+            return None  # the article has begun: the page names no headline above it
+        if _title_shaped(p, r) and probs[i] < r.title_max_furniture and furniture.key(p) not in site_lines:
+            return i
+    return None
+
+
+def _title_shaped(p: str, r: Rules) -> bool:
+    """A headline: four words or more, no final stop, no date or clock, no separators or
+    bullets, no breadcrumb glued to it ("HomeNationalPakistan ...")."""
+    return (len(p.split()) >= 4 and _is_headline(p, r) and not re.match(r"^[^\w\"“‘'«]", p) and not re.search(r"\s/\s|[|»•]", p)
+            and not find_date(p) and not re.search(r"\d{1,2}:\d\d", p) and not re.match(r"^[A-Z][a-z]+[A-Z][a-z]+[A-Z]", p)
+            and not any(rx.search(p) for rx in r.drop_lines) and p.lower().strip(" :|-") not in r.section_labels)
+
+
+def _looks_like_name(label: str) -> bool:
+    """A leading short line that can be a site's name: letters, no digits, no widget glyphs."""
+    return bool(re.fullmatch(r"[^\W\d_][\w.&'’ -]*", label.strip())) and label.strip().lower() not in {"logo", "menu", "home"}
+
+
+def publication_date(dates: dict[str, str], url: str | None) -> tuple[str | None, str | None]:
+    """The cascade: metadata (JSONL, feed, HTML), the scraper's prefix, a dateline with its
+    year, a byline, a dateline without one (given the year another source states), and
+    last the URL's path. Returns (date, where from)."""
+    url_date, _ = date_in_url(url)
+    if url_date:
+        dates = {**dates, "url": url_date}
+    full = {k: v for k, v in dates.items() if v and not v.startswith("X")}
+    for source in ("metadata", "feed", "prefix", "dateline", "byline"):
+        if source in full:
+            return full[source], source
+    if dates.get("dateline"):
+        return _with_year(dates["dateline"], [dates.get(k) for k in ("metadata", "feed", "prefix", "byline", "url")]), "dateline"
+    if "url" in full:
+        return full["url"], "url"
+    for source in ("metadata", "feed"):
+        if dates.get(source):
+            return dates[source], source
+    return None, None
 
 
 def _from_html(html: str) -> tuple[str | None, str, str | None, str | None]:
@@ -258,8 +470,10 @@ def _plain_html(html: str) -> tuple[str | None, str]:
 
 
 def clean(raw: RawDocument) -> Document:
-    """Turn one raw document into a Document, or raise CleanError saying why not."""
+    """Turn one raw document into a Document, or raise CleanError saying why not.
+    ``raw.site_lines`` are lines other pages of the same site carry (furniture)."""
     r = rules()
+    site_lines = raw.site_lines
     text = decode(raw.raw)
     if not text.strip():
         raise CleanError("empty document")
@@ -270,15 +484,19 @@ def clean(raw: RawDocument) -> Document:
         # the label step finds them.
         title, text, outlet, published = _from_html(text)
         published = _normalise_published(published)
-    t_title, paras, t_outlet, t_published, removed = _clean_text(text, r)
-    title = title or t_title
-    outlet = raw.outlet or outlet or t_outlet
+    c = _clean_text(text, r, site_lines)
+    title = title or c.title
+    outlet = raw.outlet or outlet or c.outlet or _outlet_from_url(raw.url)
     notes = []
     given = _normalise_published(raw.published)
     if raw.published and given is None:
         notes.append(f"publication date {raw.published!r} is not a date; relative dates stay unresolved unless the text dates itself")
-    published = given or t_published or published
+    dates = dict(c.dates)
+    if given or published:
+        dates["metadata"] = given or published
+    published, published_from = publication_date(dates, raw.url)
     title = raw.title or title
+    paras = c.paras
     if not paras:
         raise CleanError("no article text left after removing boilerplate")
     body = "\n\n".join(paras)
@@ -291,5 +509,39 @@ def clean(raw: RawDocument) -> Document:
     full = f"{title}\n\n{body}" if title else body
     return Document(
         id=raw.id, text=full, content_hash=content_hash(raw.raw), source=raw.source, title=title,
-        outlet=outlet, published=published, language=lang, url=raw.url, removed=removed, notes=notes,
+        outlet=outlet, published=published, published_from=published_from, language=lang, url=raw.url,
+        removed=c.removed, notes=notes,
     )
+
+
+def url_host(url: str | None) -> str | None:
+    """The site's host name, ``www.`` dropped."""
+    m = re.match(r"^[a-z]+://(?:www\.)?([^/:?#]+)", url or "", re.I)
+    return m.group(1).lower() if m else None
+
+
+def _outlet_from_url(url: str | None) -> str | None:
+    """The host is the outlet when nothing else names it."""
+    return url_host(url)
+
+
+def shared_lines(raw: bytes, others: list[bytes], max_words: int | None = None) -> frozenset[str]:
+    """Lines of ``raw`` that another page of the same site also carries, as furniture keys.
+    Only short lines count (``site_max_words``): two versions of one story share their
+    paragraphs, and those are article text."""
+    from . import furniture
+
+    limit = max_words or rules().site_max_words
+
+    def keys(data: bytes) -> set[str]:
+        try:
+            text = data.decode("utf-8", "replace")
+        except Exception:  # noqa: BLE001 - any bytes: a page that cannot be read shares nothing
+            return set()
+        return {furniture.key(l) for l in text.splitlines() if l.strip() and len(l.split()) <= limit}
+
+    mine = keys(raw)
+    seen: set[str] = set()
+    for other in others:
+        seen |= mine & keys(other)
+    return frozenset(seen)

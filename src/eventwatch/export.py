@@ -15,10 +15,10 @@ from .store import Store
 TABLES = ("events", "quotes", "documents", "actors", "claims")
 # The columns of each table's records (query.py), so an empty CSV has the same header as a full one.
 COLUMNS = {
-    "events": ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "confidence", "score",
+    "events": ["id", "event", "mode", "actor", "recipient", "date", "date_precision", "aux", "reported_by", "confidence", "score",
                "story", "trigger", "sources", "merged_on", "reports"],
     "quotes": ["doc", "start", "end", "text", "speaker", "speaker_from", "direct", "cue", "relay", "claim"],
-    "documents": ["doc", "title", "outlet", "published", "language", "text", "story", "url", "source"],
+    "documents": ["doc", "title", "outlet", "published", "published_from", "language", "text", "story", "url", "source"],
     "actors": ["name", "country", "sector", "role", "kind", "aliases", "mentions", "inferred"],
     "claims": ["id", "doc", "start", "end", "text", "claimant", "target", "matter", "links"],
 }

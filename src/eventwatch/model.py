@@ -25,6 +25,7 @@ class RawDocument:
     outlet: str | None = None
     published: str | None = None
     url: str | None = None
+    site_lines: frozenset[str] = frozenset()  # lines other pages of the same site carry (furniture)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Document:
     title: str | None = None
     outlet: str | None = None
     published: str | None = None  # TIMEX3 value: 2025-11-27, XXXX-11-12, or None
+    published_from: str | None = None  # metadata, feed, dateline, byline, prefix, url: where the date was read
     language: str | None = None
     url: str | None = None
     story: str | None = None

@@ -468,6 +468,7 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
              reprocess: bool, version: str, rejected: list[Rejected],
              progress: Callable[[str, str], None] | None) -> Iterator[list[RawDocument]]:
     batch: list[RawDocument] = []
+    pages: dict[str, list[bytes]] = {}  # host -> raw pages of that site met so far
     for item in items:
         if isinstance(item, Known):  # a URL fetched in an earlier run
             if item.id not in result.skipped:
@@ -487,12 +488,25 @@ def _batches(items: Iterator[RawDocument | Rejected], size: int, result: RunResu
             if progress:
                 progress("skipped", known[0])
             continue
-        batch.append(item)
+        batch.append(_with_site_lines(item, store, pages))
         if len(batch) >= size:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def _with_site_lines(item: RawDocument, store: Store, pages: dict[str, list[bytes]]) -> RawDocument:
+    """Give a page the lines its site's other pages (stored, or earlier in this run) carry,
+    so the cleaner drops a site's furniture even on a site no rule knows."""
+    host = clean.url_host(item.url)
+    if not host:
+        return item
+    if host not in pages:
+        pages[host] = store.site_pages(host)
+    item.site_lines = clean.shared_lines(item.raw, pages[host])
+    pages[host].append(item.raw)
+    return item
 
 
 def run(inputs: Iterable[str | Path], opts: Options, progress: Callable[[str, str], None] | None = None) -> RunResult:

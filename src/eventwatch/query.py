@@ -22,7 +22,7 @@ def documents(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:
     where, args = _in("id", doc_ids)
     for r in store.db.execute(f"SELECT * FROM documents WHERE {where} ORDER BY id", args):
         yield {"doc": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
-               "language": r["language"], "text": r["text"], "story": r["story"], "url": r["url"], "source": r["source"]}
+               "published_from": r["published_from"], "language": r["language"], "text": r["text"], "story": r["story"], "url": r["url"], "source": r["source"]}
 
 
 def events(store: Store, doc_ids: list[str] | None = None) -> Iterator[dict]:
@@ -254,6 +254,7 @@ def _event_records(store: Store, rows: list, documents: bool = False) -> list[di
             reports[r["event"]].append({"doc": r["doc"], "evidence": json.loads(r["evidence"]),
                                         "speaker": json.loads(r["speaker"]), "outlet": r["outlet"],
                                         "relay": json.loads(r["relay"] or "[]"), "date": r["date"]})
+    published = _published(store, sorted({x["doc"] for rs in reports.values() for x in rs}))
     if documents:
         docs = {d["doc"]: d for d in _document_rows(store, sorted({x["doc"] for rs in reports.values() for x in rs}))}
         for rs in reports.values():
@@ -261,9 +262,35 @@ def _event_records(store: Store, rows: list, documents: bool = False) -> list[di
                 x["document"] = docs.get(x["doc"])
     return [{"id": r["id"], "event": r["event"], "mode": r["mode"], "actor": json.loads(r["actor"]),
              "recipient": json.loads(r["recipient"]), "date": r["date"], "date_precision": r["date_precision"],
-             "aux": json.loads(r["aux"]), "confidence": r["confidence"], "score": r["score"], "story": r["story"],
+             "aux": json.loads(r["aux"]), "reported_by": reported_by([published.get(x["doc"]) for x in reports[r["id"]]]),
+             "confidence": r["confidence"], "score": r["score"], "story": r["story"],
              "trigger": r["trigger"], "sources": r["sources"], "merged_on": json.loads(r["merged_on"] or "[]"),
              "reports": reports[r["id"]]} for r in rows]
+
+
+def _published(store: Store, doc_ids: list[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for i in range(0, len(doc_ids), 500):
+        chunk = doc_ids[i:i + 500]
+        out.update((r[0], r[1]) for r in store.db.execute(
+            f"SELECT id, published FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def reported_by(published: Iterable[str | None]) -> str | None:
+    """The earliest publication date among an event's reports: the act happened on or
+    before it. A date with its year beats one without (``XXXX-11-12`` cannot be ordered
+    against years), and a day beats a coarser value of the same period."""
+    dated = [p for p in published if p]
+    full = [p for p in dated if not p.startswith("X")]
+    pool = full or dated
+    if not pool:
+        return None
+    # "2025-11" sorts before "2025-11-03" but says less: keep the earliest, preferring the
+    # finer value when one is a prefix of the other
+    best = min(pool)
+    finer = [p for p in pool if p != best and p.startswith(best)]
+    return min(finer) if finer else best
 
 
 def count_events(store: Store, f: EventFilter) -> int:
@@ -292,7 +319,7 @@ def _document_rows(store: Store, doc_ids: list[str]) -> list[dict]:
         return []
     marks = ",".join("?" * len(doc_ids))
     return [{"doc": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
-             "language": r["language"], "url": r["url"], "story": r["story"], "text": r["text"]}
+             "published_from": r["published_from"], "language": r["language"], "url": r["url"], "story": r["story"], "text": r["text"]}
             for r in store.db.execute(f"SELECT * FROM documents WHERE id IN ({marks}) ORDER BY id", doc_ids)]
 
 
@@ -446,26 +473,44 @@ def _mean(values: list[float]) -> float | None:
 def dyad_series(store: Store, a: str, b: str, interval: str = "week", f: EventFilter | None = None) -> dict:
     """Events between ``a`` and ``b`` (country codes or names, either direction) over
     time: per period, counts by type and the mean conflict-cooperation score, overall
-    and for each direction. Events are placed by the date they happened; those whose
-    date is unknown or coarser than the interval are counted in ``undated``, never
-    placed at their publication date."""
+    and for each direction. Events are placed by the date they happened; one whose date
+    is unknown or coarser than the interval is counted apart, in ``before`` of the period
+    of its ``reported_by`` date (it happened on or before then), never mixed with the
+    dated counts; ``unplaced`` counts those no report dates either."""
     if interval not in INTERVALS:
         raise ValueError(f"unknown interval {interval!r}; choose one of {', '.join(INTERVALS)}")
     f = replace(f or EventFilter(), dyad=(a, b))
     where, args = _event_where(store, f)
     a_act, a_args = _side(store, "actor", a)
     b_rec, b_args = _side(store, "recipient", b)
-    rows = _conn(store).execute(f"SELECT e.event, e.date, e.score, ({a_act} AND {b_rec}) AS forward"
+    rows = _conn(store).execute(f"SELECT e.id, e.event, e.date, e.score, ({a_act} AND {b_rec}) AS forward"
                                 f" FROM events e WHERE {where}", [*a_args, *b_args, *args]).fetchall()
+    docs: dict[str, list[str]] = defaultdict(list)
+    if rows:
+        ids = [r["id"] for r in rows]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for r in _conn(store).execute(f"SELECT event, doc FROM reports WHERE event IN ({','.join('?' * len(chunk))})", chunk):
+                docs[r["event"]].append(r["doc"])
+    published = _published(store, sorted({d for ds in docs.values() for d in ds}))
     buckets: dict[str, dict] = {}
-    undated = 0
+    undated = unplaced = 0
+
+    def bucket(period: tuple[str, str]) -> dict:
+        return buckets.setdefault(period[0], {"end": period[1], "counts": defaultdict(int), "all": [], "fwd": [], "back": [],
+                                              "n_fwd": 0, "n_back": 0, "before": defaultdict(int)})
+
     for r in rows:
         period = _period(r["date"], interval)
         if period is None:
             undated += 1
+            seen = _period(reported_by(published.get(d) for d in docs.get(r["id"], [])), interval)
+            if seen is None:
+                unplaced += 1
+            else:
+                bucket(seen)["before"][r["event"]] += 1
             continue
-        bk = buckets.setdefault(period[0], {"end": period[1], "counts": defaultdict(int), "all": [], "fwd": [], "back": [],
-                                            "n_fwd": 0, "n_back": 0})
+        bk = bucket(period)
         bk["counts"][r["event"]] += 1
         side = "fwd" if r["forward"] else "back"
         bk["n_" + side] += 1
@@ -485,10 +530,13 @@ def dyad_series(store: Store, a: str, b: str, interval: str = "week", f: EventFi
                 "counts": dict(sorted(bk["counts"].items())) if bk else {},
                 "a_to_b": {"n": bk["n_fwd"] if bk else 0, "mean_score": _mean(bk["fwd"]) if bk else None},
                 "b_to_a": {"n": bk["n_back"] if bk else 0, "mean_score": _mean(bk["back"]) if bk else None},
+                "before": {"n": sum(bk["before"].values()) if bk else 0,
+                           "counts": dict(sorted(bk["before"].items())) if bk else {}},
             })
             start = _next_period(start, interval)
-    return {"a": a, "b": b, "interval": interval, "total": len(rows), "undated": undated,
-            "types": [t for t in EVENT_TYPES if any(t in s["counts"] for s in series)], "series": series}
+    return {"a": a, "b": b, "interval": interval, "total": len(rows), "undated": undated, "unplaced": unplaced,
+            "types": [t for t in EVENT_TYPES if any(t in s["counts"] or t in s["before"]["counts"] for s in series)],
+            "series": series}
 
 
 def network(store: Store, f: EventFilter | None = None, level: str = "actor", limit: int = 60) -> dict:

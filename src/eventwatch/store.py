@@ -22,14 +22,14 @@ from typing import Iterable
 from . import limits
 from .model import Actor, Analysis, Event, Quote, Rejected
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, source TEXT, raw BLOB, title TEXT, outlet TEXT,
   published TEXT, language TEXT, url TEXT, text TEXT NOT NULL, story TEXT, removed TEXT, words INTEGER,
-  features TEXT, pipeline TEXT, added TEXT DEFAULT CURRENT_TIMESTAMP);
+  features TEXT, pipeline TEXT, added TEXT DEFAULT CURRENT_TIMESTAMP, published_from TEXT);
 CREATE TABLE IF NOT EXISTS mentions (
   doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, id INTEGER NOT NULL, start INTEGER, "end" INTEGER,
   text TEXT, kind TEXT, actor TEXT, country TEXT, sector TEXT, role TEXT, PRIMARY KEY (doc, id));
@@ -82,6 +82,8 @@ MIGRATIONS: dict[int, list[str]] = {
     1: ["DROP TABLE IF EXISTS events", "DROP TABLE IF EXISTS reports", "DROP TABLE IF EXISTS mentions",
         "DROP TABLE IF EXISTS quotes", "ALTER TABLE documents ADD COLUMN features TEXT", "UPDATE documents SET pipeline = NULL"],
     2: ["ALTER TABLE quotes ADD COLUMN speaker_from TEXT", "UPDATE documents SET pipeline = NULL"],
+    # documents gained published_from (issue 12): clean and code them again to fill it
+    3: ["ALTER TABLE documents ADD COLUMN published_from TEXT", "UPDATE documents SET pipeline = NULL"],
 }
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
@@ -316,10 +318,10 @@ class Store:
                 for (old_id,) in old:
                     self._delete_doc(old_id)
                 self.db.execute(
-                    "INSERT INTO documents(id, content_hash, source, raw, title, outlet, published, language, url, text, story, removed, words, features, pipeline)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO documents(id, content_hash, source, raw, title, outlet, published, language, url, text, story, removed, words, features, pipeline, published_from)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (d.id, d.content_hash, d.source, raws.get(d.id), d.title, d.outlet, d.published, d.language, d.url,
-                     d.text, d.story, _j(d.removed), a.words, _j(features.get(d.id)), pipeline))
+                     d.text, d.story, _j(d.removed), a.words, _j(features.get(d.id)), pipeline, d.published_from))
                 f = features.get(d.id) or {}
                 self.db.executemany("INSERT INTO doc_keys(doc, key) VALUES (?,?)", [(d.id, k) for k in f.get("keys", [])])
                 self.db.executemany(
@@ -349,6 +351,14 @@ class Store:
             return {}
         marks = ",".join("?" * len(ids))
         return {r[0]: r[1] for r in self.db.execute(f"SELECT id, story FROM documents WHERE id IN ({marks})", ids)}
+
+    def site_pages(self, host: str, limit: int = 50) -> list[bytes]:
+        """The raw bytes of stored pages from one site (by the host of their URL), the
+        latest first: what a page shares with them is the site's furniture."""
+        like = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.execute("SELECT raw FROM documents WHERE raw IS NOT NULL AND (url LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
+                               " ORDER BY added DESC LIMIT ?", (f"%://{like}/%", f"%://www.{like}/%", limit))
+        return [r[0] for r in rows]
 
     def candidates(self, keys: list[str], exclude: str, max_docs_per_key: int = 200) -> list[tuple[str, dict]]:
         """Stored documents sharing a blocking key with a document, with their features.

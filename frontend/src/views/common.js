@@ -28,7 +28,8 @@ export function eventsTable(items, { sort = null, onSort = null } = {}) {
     h("thead", {}, h("tr", {},
       header(SORTABLE.date, "date", sort, onSort), header(SORTABLE.type, "type", sort, onSort),
       h("th", {}, "Actor"), h("th", {}, "Recipient"), header(SORTABLE.score, "score", sort, onSort),
-      h("th", {}, "Reported by"), h("th", {}, "Evidence"))),
+      h("th", {}, "Reported by"), h("th", {}, "Evidence"),
+      h("th", { title: "Earliest publication date among the reports: the act happened on or before it" }, "First reported"))),
     h("tbody", {}, items.map((ev) => h("tr", { "data-event": ev.id, "data-type": ev.event,
       "data-docs": ev.reports.map((r) => r.doc).join(" ") },
       h("td", { class: "date" }, when(ev)),
@@ -37,7 +38,8 @@ export function eventsTable(items, { sort = null, onSort = null } = {}) {
       h("td", {}, entities(ev.recipient)),
       h("td", { class: "num" }, h("span", { class: "score", style: { background: scoreColour(ev.score) } }, score(ev.score))),
       h("td", {}, outlets(ev)),
-      h("td", { class: "evidence-cell" }, truncate(firstEvidence(ev), 160))))));
+      h("td", { class: "evidence-cell" }, truncate(firstEvidence(ev), 160)),
+      h("td", { class: "date reported-by" }, ev.reported_by || "—")))));
 }
 
 export function pager(page, go) {

@@ -21,6 +21,7 @@ export async function dyadView(params, go) {
   const a = params.a || (countries[0] && countries[0].code);
   const b = params.b || (countries.find((c) => c.code !== a) || {}).code;
   const interval = params.interval || "week";
+  const before = params.before !== "off";  // undated events at their first report, on or before
   const title = h("h1", {}, "Escalation");
   if (!a || !b) {
     return { el: h("section", {}, title, h("p", { class: "empty" },
@@ -31,36 +32,64 @@ export async function dyadView(params, go) {
   const options = countries.map((c) => [c.code, names[c.code]]);
   const change = (e) => {
     const form = e.target.form;
-    go("/dyads", { a: form.a.value, b: form.b.value, interval: form.interval.value });
+    go("/dyads", { a: form.a.value, b: form.b.value, interval: form.interval.value,
+      before: form.before.checked ? undefined : "off" });
   };
   const form = h("form", { class: "filters", onchange: change, onsubmit: (e) => e.preventDefault() },
     field("Side A", select("a", a, options.some(([c]) => c === a) ? options : [[a, a], ...options])),
     field("Side B", select("b", b, options.some(([c]) => c === b) ? options : [[b, b], ...options])),
-    field("Interval", select("interval", interval, INTERVALS)));
+    field("Interval", select("interval", interval, INTERVALS)),
+    h("label", { class: "field toggle" }, h("input", { type: "checkbox", name: "before", checked: before }),
+      h("span", {}, "Undated events on or before their first report")));
   const dyad = `${a},${b}`;
   const placed = data.total - data.undated;
+  const onOrBefore = data.undated - (data.unplaced || 0);
   const summary = h("p", { class: "summary" },
-    `${data.total} events between ${a} and ${b}, either direction; ${placed} placed by the date they happened. `,
-    data.undated ? h("a", { href: link.events({ dyad }) }, `${data.undated} have no usable date`) : null,
-    data.undated ? " and are not on the chart (never placed at their publication date)." : null);
+    `${data.total} events between ${a} and ${b}, either direction; ${placed} placed by the date they happened`,
+    data.undated ? [", ", h("a", { href: link.events({ dyad }) }, `${data.undated} with no usable date`),
+      before ? `: ${onOrBefore} drawn hatched at the date first reported (they happened on or before it)`
+        : " (hidden: tick the box to draw them on or before their first report)",
+      data.unplaced ? `; ${data.unplaced} no report dates either, not on the chart` : ""] : null, ".");
+  const shown = data.series.some((s) => s.n || (before && s.before.n));
   const canvas = h("canvas", { id: "dyad-chart", role: "img", "aria-label": `Events between ${a} and ${b} over time` });
   const wide = data.series.length * MIN_SLOT_PX;
-  const chartBox = data.series.length ? [h("div", { class: "chart" }, h("div", { class: "chart-scroll" },
+  const chartBox = shown ? [h("div", { class: "chart" }, h("div", { class: "chart-scroll" },
     h("div", { class: "chart-inner", style: { width: `${wide}px` } }, canvas))),
   wide > 1200 ? h("p", { class: "chart-hint" },
     `${data.series.length} ${interval}s: scroll the chart sideways, or pick a longer interval.`) : null]
     : h("p", { class: "empty" }, "No dated events for this pair yet.");
   const el = h("section", {}, title, form, summary, chartBox,
-    data.series.length ? seriesTable(data, dyad) : null, dataLinks("/api/dyads", { a, b, interval }));
-  return { el, mounted: () => data.series.length ? drawChart(canvas, data, dyad) : null };
+    data.series.length ? seriesTable(data, dyad, before) : null, dataLinks("/api/dyads", { a, b, interval }));
+  return { el, mounted: () => shown ? drawChart(canvas, data, dyad, before) : null };
 }
 
-function drawChart(canvas, data, dyad) {
+// Undated events are drawn apart: their own stack beside the dated one, hatched and
+// outlined in their type's colour, labelled "on or before" in the legend and tooltip.
+function hatch(colour) {
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = 8;
+  const g = tile.getContext("2d");
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, 8, 8);
+  g.strokeStyle = colour;
+  g.lineWidth = 2;
+  g.beginPath();
+  g.moveTo(0, 8); g.lineTo(8, 0); g.moveTo(-2, 2); g.lineTo(2, -2); g.moveTo(6, 10); g.lineTo(10, 6);
+  g.stroke();
+  return g.createPattern(tile, "repeat");
+}
+
+function drawChart(canvas, data, dyad, before) {
   const series = data.series;
-  const bars = data.types.map((type) => ({
+  const bars = data.types.filter((type) => series.some((s) => s.counts[type])).map((type) => ({
     type: "bar", label: type, stack: "events", yAxisID: "y", backgroundColor: typeColour(type), maxBarThickness: 90,
     data: series.map((s) => s.counts[type] || 0),
   }));
+  const undated = before ? data.types.filter((type) => series.some((s) => s.before.counts[type])).map((type) => ({
+    type: "bar", label: `${type} (on or before)`, stack: "on or before", yAxisID: "y", backgroundColor: hatch(typeColour(type)),
+    borderColor: typeColour(type), borderWidth: 1.5, borderDash: [4, 2], maxBarThickness: 90,
+    data: series.map((s) => s.before.counts[type] || 0),
+  })) : [];
   const line = (label, key, colour) => ({
     type: "line", label, yAxisID: "score", data: series.map((s) => s[key].mean_score), borderColor: colour,
     // A period without events has no mean: the line breaks there instead of inventing one.
@@ -70,7 +99,7 @@ function drawChart(canvas, data, dyad) {
     data: {
       labels: series.map((s) => s.period),
       datasets: [line(`mean score ${data.a}→${data.b}`, "a_to_b", "#222"),
-        line(`mean score ${data.b}→${data.a}`, "b_to_a", "#7a52a8"), ...bars],
+        line(`mean score ${data.b}→${data.a}`, "b_to_a", "#7a52a8"), ...bars, ...undated],
     },
     options: {
       animation: false, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
@@ -93,15 +122,16 @@ function drawChart(canvas, data, dyad) {
   return () => chart.destroy();
 }
 
-function seriesTable(data, dyad) {
+function seriesTable(data, dyad, before) {
   return h("details", { class: "series" }, h("summary", {}, "Table"),
     h("table", {},
-      h("thead", {}, h("tr", {}, ["Period", "Events", "Mean score", `${data.a}→${data.b}`, `${data.b}→${data.a}`, "By type"]
-        .map((t) => h("th", {}, t)))),
-      h("tbody", {}, data.series.filter((s) => s.n).map((s) => h("tr", {},
+      h("thead", {}, h("tr", {}, ["Period", "Events", "Mean score", `${data.a}→${data.b}`, `${data.b}→${data.a}`, "By type",
+        "Undated, on or before"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, data.series.filter((s) => s.n || (before && s.before.n)).map((s) => h("tr", {},
         h("td", {}, h("a", { href: link.events({ dyad, from: s.start, to: s.end }) }, s.period)),
         h("td", { class: "num" }, s.n), h("td", { class: "num" }, score(s.mean_score)),
         h("td", { class: "num" }, `${s.a_to_b.n} (${score(s.a_to_b.mean_score)})`),
         h("td", { class: "num" }, `${s.b_to_a.n} (${score(s.b_to_a.mean_score)})`),
-        h("td", {}, Object.entries(s.counts).map(([t, n]) => `${t} ${n}`).join(", ")))))));
+        h("td", {}, Object.entries(s.counts).map(([t, n]) => `${t} ${n}`).join(", ")),
+        h("td", {}, before ? Object.entries(s.before.counts).map(([t, n]) => `${t} ${n}`).join(", ") : "—"))))));
 }
