@@ -15,6 +15,12 @@ import pytest
 from api_fixtures import api  # noqa: F401
 from conftest import read_jsonl
 
+
+@pytest.fixture(scope="module")
+def store_backend() -> str:
+    """Exports and the API go through the same query layer, whose tests cover both stores."""
+    return "sqlite"
+
 PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 TIMEX = re.compile(r"^(\d{4}|XXXX)(-\d{2}(-\d{2})?)?$")

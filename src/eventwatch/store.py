@@ -220,8 +220,17 @@ class Store:
                 for statement in MIGRATIONS.get(v, []):
                     if statement.startswith("ALTER TABLE quotes") and not self._has_table("quotes"):
                         continue  # dropped by an earlier step: the schema makes it whole
+                    added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
+                    if added and self._has_column(*added.groups()):
+                        continue  # a later version's column, already made by the schema
                     self.db.execute(statement)
                 v += 1
+
+    def _has_column(self, table: str, column: str) -> bool:
+        if self.server:
+            return self.db.execute("SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                                   (table, column)).fetchone() is not None
+        return any(r[1] == column for r in self.db.execute(f"PRAGMA table_info({table})").fetchall())
 
     def _has_table(self, name: str) -> bool:
         if self.server:

@@ -52,7 +52,9 @@ export async function dyadView(params, go) {
       data.unplaced ? `; ${data.unplaced} no report dates either, not on the chart` : ""] : null, ".");
   const shown = data.series.some((s) => s.n || (before && s.before.n));
   const canvas = h("canvas", { id: "dyad-chart", role: "img", "aria-label": `Events between ${a} and ${b} over time` });
-  const wide = data.series.length * MIN_SLOT_PX;
+  // two stacks a period (dated, and on or before) need twice the room to stay readable
+  const stacks = before && onOrBefore > 0 ? 2 : 1;
+  const wide = data.series.length * MIN_SLOT_PX * stacks;
   const chartBox = shown ? [h("div", { class: "chart" }, h("div", { class: "chart-scroll" },
     h("div", { class: "chart-inner", style: { width: `${wide}px` } }, canvas))),
   wide > 1200 ? h("p", { class: "chart-hint" },
