@@ -173,8 +173,8 @@ class Site:
             pass
 
     def _busy(self, h) -> None:
-        n = self.counts.get("/busy", 0)
-        if n <= 1:
+        n = self.counts.get("/busy", 0)  # this request included
+        if n <= 2:
             h.reply(429, {"Retry-After": "0", "Content-Type": "text/plain"}, b"slow down")
         else:
             h.reply(200, {"Content-Type": "text/html; charset=utf-8"}, page(self.items[3], f"{self.base}/busy"))
@@ -199,6 +199,8 @@ class Site:
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 site.log.append(path)
+                # counted before replying: a client that has its answer must find it counted
+                site.counts[path] = site.counts.get(path, 0) + 1
                 route = site.routes.get(path)
                 try:
                     if route is None:
@@ -209,7 +211,6 @@ class Site:
                         self.reply(*route)
                 except OSError:
                     pass
-                site.counts[path] = site.counts.get(path, 0) + 1
 
             def log_message(self, *args) -> None:
                 pass
