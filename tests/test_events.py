@@ -408,3 +408,42 @@ def test_a_state_body_in_what_a_state_body_says_is_its_own(code):
     assert countries(e.actor) == {"THA"} and countries(e.recipient) == {"KHM"}, summary([e])
     e = one(code("The Kenyan foreign ministry said security forces arrested four suspects near the border."), "COERCE")
     assert countries(e.actor) == {"KEN"}
+
+
+# --- the date of an act ------------------------------------------------------------------
+# Published 2024-03-14, a Thursday. Each time expression below belongs to something other
+# than the act, or dates it from a clause the act hangs on.
+
+def test_a_year_naming_a_treaty_does_not_date_the_act(code):
+    e = one(code("Chile has suspended the 1984 Beagle Channel Treaty with Argentina."), "SANCTION")
+    assert e.date is None
+
+
+def test_a_time_bounding_a_state_of_affairs_does_not_date_an_act(code):
+    e = one(code("Militias have attacked Malian army posts since 2012."), "ASSAULT")
+    assert e.date is None
+
+
+def test_a_time_of_a_subordinate_clause_dates_that_clause_only(code):
+    e = one(code("Peru expelled the Bolivian ambassador after he was summoned in 2019."), "SANCTION")
+    assert e.date is None
+
+
+def test_a_date_on_an_act_noun_dates_that_act_not_the_accusation(code):
+    e = one(code("Ghana accused Togo of sheltering the gunmen behind the attack on Monday."), "ACCUSE")
+    assert e.date != "2024-03-11"
+
+
+def test_overnight_dates_the_act_by_its_night(code):
+    e = one(code("Kenyan troops shelled Somali militia positions overnight, officials said."), "ASSAULT")
+    assert e.date == "2024-03-13"
+
+
+def test_a_present_clause_takes_the_date_of_its_announcement(code):
+    e = one(code("Norway announced on Tuesday that it is expelling three Russian diplomats."), "SANCTION")
+    assert e.date == "2024-03-12"
+
+
+def test_a_when_clause_takes_the_date_it_describes(code):
+    evs = code("Relations have been tense since March 2, when Sudanese soldiers attacked a Chadian border post.")
+    assert one(evs, "ASSAULT").date == "2024-03-02"
