@@ -12,7 +12,8 @@ as the corpus grows (documents stream through in batches; only the store grows).
 Processes: the smallest corpus is run with each --workers count, and the speed-up over
 one process is printed. With --dask, the same corpus also runs on a dask.distributed
 LocalCluster of the largest --workers count (`run --dask local`): its speed, and the peak
-resident set of each of its worker processes (read from the workers themselves).
+resident set of each of its worker processes (read from the workers themselves); and
+every size runs on it right after its plain run, printing the ratio of the two speeds.
 """
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def main() -> None:
     ap.add_argument("corpus", type=Path, nargs="+")
     ap.add_argument("--sizes", default="1,2,4", help="repeat factors of the corpus")
     ap.add_argument("--workers", default="1,2", help="process counts to compare on the smallest corpus")
-    ap.add_argument("--dask", action="store_true", help="also run on a LocalCluster of the largest --workers count")
+    ap.add_argument("--dask", action="store_true",
+                    help="also run on a LocalCluster of the largest --workers count, on every size")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workers = [int(w) for w in args.workers.split(",")]
@@ -106,6 +108,10 @@ def main() -> None:
             r = run(corpora[k], max(workers), folder)
             print(f"  x{k:<3} {r['docs']:6d} docs  {r['docs'] / r['seconds']:6.1f} docs/s  "
                   f"main {r['main_mb']:6.0f} MB  largest worker {r['worker_mb']:6.0f} MB", flush=True)
+            if args.dask:  # the same corpus right after, so both see the same load on the machine
+                d = run(corpora[k], max(workers), folder, "local")
+                print(f"        dask {d['docs'] / d['seconds']:6.1f} docs/s: {r['seconds'] / d['seconds']:.2f}x "
+                      f"the {max(workers)}-process run", flush=True)
 
 
 if __name__ == "__main__":

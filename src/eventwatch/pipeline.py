@@ -201,8 +201,19 @@ class _DaskPool:
 
         self.cluster = None
         if address == "local":
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                                        silence_logs=logging.ERROR)
+            import dask
+
+            # Every submitted batch goes to a worker at once (the client keeps only
+            # 2 x workers in flight), so a worker has its next batch in hand rather than
+            # waiting on a scheduler that shares this process, and the GIL, with the
+            # cross-document work. Workers do not sample their own stacks every 10 ms
+            # (dask's profiler) nor trim malloc's heap at 64 kB (its nanny's default): each
+            # cost a plain run's worker nothing and the dask worker 5-15 % (docs/scaling.md).
+            with dask.config.set({"distributed.scheduler.worker-saturation": float("inf"),
+                                  "distributed.worker.profile.enabled": False,
+                                  "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit=0,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             try:
