@@ -447,3 +447,22 @@ def test_a_present_clause_takes_the_date_of_its_announcement(code):
 def test_a_when_clause_takes_the_date_it_describes(code):
     evs = code("Relations have been tense since March 2, when Sudanese soldiers attacked a Chadian border post.")
     assert one(evs, "ASSAULT").date == "2024-03-02"
+
+
+# --- acts two sides do to each other ----------------------------------------------------------
+
+@pytest.mark.parametrize("text,event", [
+    ("Serbia and Kosovo threatened each other with sanctions.", "THREATEN"),
+    ("Armenian and Azerbaijani forces clashed along the border.", "ASSAULT"),
+    ("Ethiopia and Eritrea traded accusations over the border.", "ACCUSE"),
+])
+def test_a_reciprocal_act_is_one_directed_event_each_way(code, text, event):
+    evs = [e for e in code(text) if e.event == event]
+    dyads = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs}
+    assert len(dyads) == 2 and all(len(a) == 1 and len(r) == 1 and a != r for a, r in dyads), dyads
+
+
+def test_two_sides_acting_together_on_no_one_stay_one_event(code):
+    evs = code("Russian and Chinese warships fired missiles during the drills.")
+    assert all(not (len(countries(e.actor)) == 1 and countries(e.recipient) == {"RUS", "CHN"} - countries(e.actor))
+               for e in evs)

@@ -894,6 +894,7 @@ def _victims(tok, verb) -> list:
 FROM = frozenset({"from"})
 PEOPLE_WORDS = frozenset(_GRAMMAR.get("people_words", []))
 SPAN_PREPS = frozenset(_GRAMMAR.get("span_preps", []))
+RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -969,7 +970,7 @@ def _code(doc, ctx: Context) -> list[Event]:
                     continue
                 if p is not None and not (trig.needs_modal or trig.speech):
                     ev.confidence = _calibrated(p, trig.event)  # context rules keep their own
-                here.extend((tok, e) for e in _directed(ev, ctx, r))
+                here.extend((tok, e) for e in _directed(ev, ctx, r, tok))
                 found = True
                 skip_until = tok.i + n
                 taken |= set(range(tok.i, tok.i + n))
@@ -989,7 +990,7 @@ def _code(doc, ctx: Context) -> list[Event]:
             ev = _try(tok, trig, 1, _speaker_at(ctx, tok.idx), sent, ctx, r)
             if ev is None:
                 continue
-            here.extend((tok, e) for e in _directed(ev, ctx, r))
+            here.extend((tok, e) for e in _directed(ev, ctx, r, tok))
             found = True
             taken.add(tok.i)
             _consume(tok, trig, ev, consumed, r)
@@ -1005,11 +1006,12 @@ def _code(doc, ctx: Context) -> list[Event]:
     return list(events.values())
 
 
-def _directed(ev: Event, ctx: Context, r: Rules) -> list[Event]:
+def _directed(ev: Event, ctx: Context, r: Rules, tok=None) -> list[Event]:
     """A joint act ("Chile and Peru agreed to ...", "the two leaders met") is one directed
     event from each side to the other (the dyadic convention of ICEWS and POLECAT); a third
-    party named with it (a mediator) is not its recipient."""
-    if ev.event not in r.joint:
+    party named with it (a mediator) is not its recipient. So is any act two sides do to
+    each other ("accused each other", "exchanged fire", "clashed")."""
+    if ev.event not in r.joint and not (tok is not None and not ev.recipient_mentions and _reciprocal(tok)):
         return [ev]
     sides: dict[str, list[int]] = {}
     for mid in ev.actor_mentions:
@@ -1025,6 +1027,22 @@ def _directed(ev: Event, ctx: Context, r: Rules) -> list[Event]:
         e.recipient_mentions = [m for other, ms in sides.items() if other != country for m in ms]
         out.append(e)
     return out
+
+
+def _reciprocal(tok) -> bool:
+    """Is the act done by each side to the other: "each other"/"one another" as its object
+    or under its preposition, or a verb that says so by itself ("exchanged fire", "clashed")?"""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _verb_of(tok)
+    if verb is None:
+        return False
+    if verb.lemma_.lower() in RECIPROCAL_VERBS:
+        return True
+    for t in verb.subtree:
+        if t.lower_ == "other" and t.i > 0 and t.doc[t.i - 1].lower_ == "each" \
+                or t.lower_ == "another" and t.i > 0 and t.doc[t.i - 1].lower_ == "one":
+            if _verb_of(t).i == verb.i:
+                return True
+    return False
 
 
 def _consume(tok, trig: Trigger, ev: Event, consumed: set[int], r: Rules) -> None:
