@@ -466,3 +466,22 @@ def test_two_sides_acting_together_on_no_one_stay_one_event(code):
     evs = code("Russian and Chinese warships fired missiles during the drills.")
     assert all(not (len(countries(e.actor)) == 1 and countries(e.recipient) == {"RUS", "CHN"} - countries(e.actor))
                for e in evs)
+
+
+# --- state measures in the passive ----------------------------------------------------------
+
+def test_expelled_from_a_country_is_that_states_act(code):
+    e = one(code("Three Kenyan diplomats were expelled from Uganda on Monday."), "SANCTION")
+    assert countries(e.actor) == {"UGA"} and countries(e.recipient) == {"KEN"}
+
+
+def test_a_measure_with_no_named_doer_is_the_other_sides_in_a_two_sided_story(code):
+    evs = code("Ecuador's security council met in Quito on Friday to answer Colombia. Ecuador's president chaired "
+               "the meeting. All trade with Colombia is suspended forthwith.")
+    e = one(evs, "SANCTION")
+    assert countries(e.actor) == {"ECU"} and countries(e.recipient) == {"COL"}
+
+
+def test_a_measure_only_threatened_by_no_one_is_no_event(code):
+    evs = code("Bolivia's minister spoke on Friday. The 1990 transit agreement with Chile could be suspended.")
+    assert not [e for e in evs if e.event in ("SANCTION", "THREATEN") and not countries(e.actor)]

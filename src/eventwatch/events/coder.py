@@ -1269,9 +1269,15 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             where = _place_of_act(verb, ctx)
             if where is not None:
                 recips = [_people_of(where, people[0], ctx)]
+        sector = r.agentless.get(trig.event, "UAF")
+        if sector != "UAF" and event != trig.event:
+            return None  # "the agreement could be suspended": a measure nobody is named as threatening
+        if not recips and sector != "UAF":
+            recips = _measure_target(tok, verb, ctx)  # "all trade with India is suspended"
         if not recips:
             return None
-        actors = _doers_named_in(verb, ctx) or _unidentified(verb, sent, recips, ctx, r.agentless.get(trig.event, "UAF"))
+        actors = _doers_named_in(verb, ctx) or (
+            _state_doer(verb, recips, speaker, ctx) if sector != "UAF" else _unidentified(verb, sent, recips, ctx, sector))
     if trig.needs_recipient and not recips and not _counterpart_named(tok, trig, event, verb, actors, ctx):
         return None
     if not recips:
@@ -1362,6 +1368,52 @@ def _unidentified(verb, sent, victims: list[Mention], ctx: Context, sector: str 
                 sentence=where.sentence, country=country, sector=sector)
     ctx.mentions.append(m)
     return [m]
+
+
+def _state_doer(verb, victims: list[Mention], speaker: int | None, ctx: Context) -> list[Mention]:
+    """Who took a state measure the text puts in the passive ("three Kenyan diplomats were
+    expelled from Uganda", "all trade with India is suspended", the visa scheme "cancelled"):
+    the state they were expelled from; else the speaker whose statement it is; else the
+    authorities where it happened; else, when the measure hits one country, the other side
+    the document is about (a measure is one state's against another)."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "out"):
+            for t in c.subtree:
+                for m in ctx.mentions:
+                    if m.start <= t.idx < m.end and m.kind == "place" and (k := ctx.country_of(m.id)) and k not in NON_STATE:
+                        return [_authorities(m, k, ctx)]
+    hit = {ctx.country_of(m.id) for m in victims} - {None}
+    if speaker is not None and (k := ctx.country_of(speaker)) and k not in hit:
+        return [ctx.mentions[speaker]]
+    where = _place_of(verb, ctx, ("place", "group")) or _place_of_act(verb, ctx)
+    if where is not None and (k := ctx.country_of(where.id)) and k not in hit:
+        return [_authorities(where, k, ctx)]
+    if len(hit) == 1:
+        other = _main_counterpart(ctx, hit)
+        if other:
+            return [_authorities(other[0], ctx.country_of(other[0].id), ctx)]
+    return []
+
+
+def _measure_target(tok, verb, ctx: Context) -> list[Mention]:
+    """Whom a measure in the passive hits, when no person is its subject: the country named
+    in what was stopped ("trade with India", "the visa facility for Indian nationals") or
+    to whom it applies ("closed to Indian transit")."""
+    spans = [c for t in (tok, verb) for c in t.children if c.dep_ == "nsubjpass"
+             or c.dep_ == "prep" and c.lower_ in ("to", "for", "with", "against")]
+    for c in spans:
+        lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
+        for m in ctx.mentions:
+            if lo <= m.start and m.end <= hi and m.kind != "thing" and (k := ctx.country_of(m.id)) and k not in NON_STATE:
+                return [m]
+    return []
+
+
+def _authorities(where: Mention, country: str, ctx: Context) -> Mention:
+    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="authorities", kind="group",
+                sentence=where.sentence, country=country, sector="GOV")
+    ctx.mentions.append(m)
+    return m
 
 
 def r_state_sectors() -> frozenset[str]:
