@@ -485,3 +485,16 @@ def test_a_measure_with_no_named_doer_is_the_other_sides_in_a_two_sided_story(co
 def test_a_measure_only_threatened_by_no_one_is_no_event(code):
     evs = code("Bolivia's minister spoke on Friday. The 1990 transit agreement with Chile could be suspended.")
     assert not [e for e in evs if e.event in ("SANCTION", "THREATEN") and not countries(e.actor)]
+
+
+# --- retaliation ------------------------------------------------------------------------------
+
+def test_retaliation_with_no_target_named_is_aimed_at_the_other_side(code):
+    evs = code("Sudanese gunmen fired at Chadian border posts overnight, and Sudan denied it. Chadian soldiers "
+               "returned fire, the army said. Chad's forces were retaliating for what it called an incursion.")
+    back = [e for e in evs if e.event == "ASSAULT" and countries(e.actor) == {"TCD"}]
+    assert back and all(countries(e.recipient) == {"SDN"} for e in back)
+
+
+def test_retaliation_by_tariffs_is_no_attack(code):
+    assert not [e for e in code("Canada retaliated with tariffs on American steel.") if e.event == "ASSAULT"]

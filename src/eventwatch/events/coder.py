@@ -895,6 +895,7 @@ FROM = frozenset({"from"})
 PEOPLE_WORDS = frozenset(_GRAMMAR.get("people_words", []))
 SPAN_PREPS = frozenset(_GRAMMAR.get("span_preps", []))
 RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
+RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -1286,7 +1287,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # with no other party named, an act within a country is directed at it: a people
         # protests to the state where it marches, a bridge blown up near Herat is Afghanistan's
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
-    if not recips and (speaker is not None or event in r.addressed):
+    if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and first.lemma_.lower() in RETALIATION):
         recips = _main_counterpart(ctx, actor_countries)
     parties = actors + recips
     if not any(ctx.country_of(m.id) or m.kind in ("name", "title") for m in parties):
