@@ -498,3 +498,20 @@ def test_retaliation_with_no_target_named_is_aimed_at_the_other_side(code):
 
 def test_retaliation_by_tariffs_is_no_attack(code):
     assert not [e for e in code("Canada retaliated with tariffs on American steel.") if e.event == "ASSAULT"]
+
+
+# --- "both sides" -----------------------------------------------------------------------------
+
+def test_both_sides_are_the_two_parties_the_document_is_about(code):
+    evs = code("Peru and Ecuador fought over the border for a week. Peru accused Ecuador of starting it, and "
+               "Ecuador blamed Peru. The two countries held talks on Monday. The two army chiefs agreed on steps "
+               "to pull back troops.")
+    talks = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs if e.event == "CONSULT"}
+    assert talks == {(frozenset({"PER"}), frozenset({"ECU"})), (frozenset({"ECU"}), frozenset({"PER"}))}
+    assert len([e for e in evs if e.event == "AGREE"]) == 2
+
+
+def test_both_sides_of_a_three_sided_story_are_not_guessed(code):
+    evs = code("Peru, Chile and Ecuador argued over fishing rights. Peru accused Chile, Chile blamed Ecuador and "
+               "Ecuador blamed Peru. The two countries held talks on Monday.")
+    assert not [e for e in evs if e.event == "CONSULT"]

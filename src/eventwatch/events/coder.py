@@ -669,11 +669,46 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
         subj = _subject(verb) or next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     else:
         subj = _noun_actor(tok, trig.needs_verb)
-    found = [m for s in (_nationalities(subj) or _expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx, True)) is not None]
+    both = _both_sides(subj, ctx) if subj is not None else []
+    found = both or [m for s in (_nationalities(subj) or _expand_conj(subj) if subj is not None else [])
+                     if (m := _mention_for(s, ctx, True)) is not None]
     if speaker is not None and (not found or all(m.kind == "pronoun" and m.text.lower() in FIRST_PERSON for m in found)):
         if found or (trig.pos != "verb" and trig.event in VERBAL):
             return [ctx.mentions[speaker]]
     return [_of_speakers_side(m, tok, speaker, ctx) for m in found]
+
+
+def _both_sides(noun, ctx: Context) -> list[Mention]:
+    """"Both sides", "the two countries", "the two DGMOs", "officials from both countries":
+    the two parties the document is about, when it is about two (each named at least
+    twice, and no third as often). A phrase that names its countries is left to them."""
+    quantified = _two_of(noun) or any(
+        c.dep_ == "prep" and c.lower_ in ("from", "of") and any(_two_of(g) for g in c.children if g.dep_ == "pobj")
+        for c in noun.children)
+    if not quantified:
+        return []
+    lo, hi = noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge)
+    if any(lo <= m.start and m.end <= hi and ctx.country_of(m.id) for m in ctx.mentions):
+        return []
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in ctx.mentions:
+        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
+        if c and c not in NON_STATE:
+            counts[c] = counts.get(c, 0) + 1
+            first.setdefault(c, m)
+    top = sorted(counts, key=lambda c: -counts[c])
+    if len(top) < 2 or counts[top[1]] < 2 or len(top) > 2 and counts[top[2]] >= counts[top[1]]:
+        return []
+    return [first[top[0]], first[top[1]]]
+
+
+def _two_of(noun) -> bool:
+    """Is this "both X", "the two X" (or "both" alone)?"""
+    if noun.lower_ == "both" and noun.pos_ in ("PRON", "DET", "NOUN"):
+        return True
+    return noun.tag_ in ("NNS", "NNPS") and any(
+        c.lower_ in ("both", "two") and c.dep_ in ("det", "predet", "nummod", "preconj") for c in noun.children)
 
 
 def _of_speakers_side(m: Mention, tok, speaker: int | None, ctx: Context) -> Mention:
