@@ -515,3 +515,15 @@ def test_both_sides_of_a_three_sided_story_are_not_guessed(code):
     evs = code("Peru, Chile and Ecuador argued over fishing rights. Peru accused Chile, Chile blamed Ecuador and "
                "Ecuador blamed Peru. The two countries held talks on Monday.")
     assert not [e for e in evs if e.event == "CONSULT"]
+
+
+def test_praise_of_both_sides_in_a_quoted_message(code):
+    evs = code("Peru and Ecuador fought over the border. Peru accused Ecuador and Ecuador blamed Peru. "
+               "\"Congratulations to both Countries on showing Great Wisdom,\" Lula wrote.")
+    praise = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs if e.event == "SUPPORT"}
+    assert praise and all(a == {"BRA"} and r <= {"PER", "ECU"} and r for a, r in praise)
+
+
+def test_liking_a_country_is_support(code):
+    e = one(code("\"I love Kenya,\" Macron told reporters in Paris."), "SUPPORT")
+    assert countries(e.actor) == {"FRA"} and countries(e.recipient) == {"KEN"}

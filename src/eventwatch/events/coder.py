@@ -703,6 +703,19 @@ def _both_sides(noun, ctx: Context) -> list[Mention]:
     return [first[top[0]], first[top[1]]]
 
 
+def _both_as_recipients(tok, verb, actor_countries: set, ctx: Context) -> list[Mention]:
+    """"Congratulations to both countries", "urged the two sides": the two parties of a
+    two-sided document, less the actor's own."""
+    for head in {tok.i: tok, verb.i: verb}.values():
+        for c in head.children:
+            nouns = [c] if c.dep_ in ("dobj", "dative") else [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else []
+            for n in nouns:
+                both = _both_sides(n, ctx)
+                if both:
+                    return [m for m in both if ctx.country_of(m.id) not in actor_countries]
+    return []
+
+
 def _two_of(noun) -> bool:
     """Is this "both X", "the two X" (or "both" alone)?"""
     if noun.lower_ == "both" and noun.pos_ in ("PRON", "DET", "NOUN"):
@@ -1294,7 +1307,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         event, mode = trig.civilian
     event, mode, flags = _shift(event, mode, flags, tok, r)
     actor_countries = {ctx.country_of(m.id) for m in actors} - {None}
-    recips = _recipient_mentions(tok, trig, event, verb, actors, ctx)
+    recips = _recipient_mentions(tok, trig, event, verb, actors, ctx) or _both_as_recipients(tok, verb, actor_countries, ctx)
     if not actors:
         # the victims of an act with no named doer: people of a known country ("two Iraqi youths")
         recips = recips or [m for v in _victims(tok, verb) if (m := _mention_for(v, ctx)) is not None
