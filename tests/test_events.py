@@ -527,3 +527,11 @@ def test_praise_of_both_sides_in_a_quoted_message(code):
 def test_liking_a_country_is_support(code):
     e = one(code("\"I love Kenya,\" Macron told reporters in Paris."), "SUPPORT")
     assert countries(e.actor) == {"FRA"} and countries(e.recipient) == {"KEN"}
+
+
+def test_a_state_body_of_no_stated_country_acting_on_one_side_is_the_others(code):
+    evs = code("Chile closed its border with Bolivia on Monday. Bolivia had recalled its envoy from Chile. "
+               "The Supreme Defence Council on Tuesday warned that any attempt by Bolivia to divert the river "
+               "would be treated as an act of war.")
+    e = one(evs, "THREATEN")
+    assert countries(e.actor) == {"CHL"} and countries(e.recipient) == {"BOL"}

@@ -678,6 +678,44 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
     return [_of_speakers_side(m, tok, speaker, ctx) for m in found]
 
 
+def _other_side_of(actors: list[Mention], recips: list[Mention], ctx: Context, r: Rules) -> list[Mention]:
+    """A state body of no stated country ("the National Security Committee warned India"),
+    or no doer at all ("India's suspension of the treaty rejected"), acting on one side of a
+    two-sided document is the other side's. A person or a non-state group is left alone."""
+    if any(m.kind in ("name", "pronoun") or m.actor is not None or _sector(m, ctx) not in r.state_sectors | {None}
+           for m in actors):
+        return []
+    hit = {ctx.country_of(m.id) for m in recips} - {None}
+    sides = _two_sides(ctx)
+    if len(hit) != 1 or sides is None or not hit <= {c for c, _ in sides}:
+        return []
+    country, where = next((c, m) for c, m in sides if c not in hit)
+    if not actors:
+        return [_authorities(where, country, ctx)]
+    out = []
+    for m in actors:
+        m = dataclasses.replace(m, id=len(ctx.mentions), country=country, antecedent=None)
+        ctx.mentions.append(m)
+        out.append(m)
+    return out
+
+
+def _two_sides(ctx: Context) -> list[tuple[str, Mention]] | None:
+    """The two countries a document is about, with a first mention of each, when it is
+    about two: each named at least twice, and no third as often as the second."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in ctx.mentions:
+        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
+        if c and c not in NON_STATE:
+            counts[c] = counts.get(c, 0) + 1
+            first.setdefault(c, m)
+    top = sorted(counts, key=lambda c: -counts[c])
+    if len(top) < 2 or counts[top[1]] < 2 or len(top) > 2 and counts[top[2]] >= counts[top[1]]:
+        return None
+    return [(top[0], first[top[0]]), (top[1], first[top[1]])]
+
+
 def _both_sides(noun, ctx: Context) -> list[Mention]:
     """"Both sides", "the two countries", "the two DGMOs", "officials from both countries":
     the two parties the document is about, when it is about two (each named at least
@@ -690,17 +728,8 @@ def _both_sides(noun, ctx: Context) -> list[Mention]:
     lo, hi = noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge)
     if any(lo <= m.start and m.end <= hi and ctx.country_of(m.id) for m in ctx.mentions):
         return []
-    counts: dict[str, int] = {}
-    first: dict[str, Mention] = {}
-    for m in ctx.mentions:
-        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
-        if c and c not in NON_STATE:
-            counts[c] = counts.get(c, 0) + 1
-            first.setdefault(c, m)
-    top = sorted(counts, key=lambda c: -counts[c])
-    if len(top) < 2 or counts[top[1]] < 2 or len(top) > 2 and counts[top[2]] >= counts[top[1]]:
-        return []
-    return [first[top[0]], first[top[1]]]
+    sides = _two_sides(ctx)
+    return [m for _, m in sides] if sides else []
 
 
 def _both_as_recipients(tok, verb, actor_countries: set, ctx: Context) -> list[Mention]:
@@ -1337,6 +1366,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
     if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and first.lemma_.lower() in RETALIATION):
         recips = _main_counterpart(ctx, actor_countries)
+    if recips and event != "ASSAULT" and not any(ctx.country_of(m.id) for m in actors):
+        actors = _other_side_of(actors, recips, ctx, r) or actors
     parties = actors + recips
     if not any(ctx.country_of(m.id) or m.kind in ("name", "title") for m in parties):
         return None  # "three people were killed": no party of any known country or name, no dyad to record
