@@ -535,3 +535,8 @@ def test_a_state_body_of_no_stated_country_acting_on_one_side_is_the_others(code
                "would be treated as an act of war.")
     e = one(evs, "THREATEN")
     assert countries(e.actor) == {"CHL"} and countries(e.recipient) == {"BOL"}
+
+
+def test_a_modal_on_no_party_is_no_demand(code):
+    evs = code("\"This endless blame game, which must come to a halt, helps nobody,\" the Serbian president said of Kosovo.")
+    assert not [e for e in evs if e.event == "REQUEST"]

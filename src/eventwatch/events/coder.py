@@ -1325,6 +1325,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         subj = _subject(verb)
         if subj is None or any(m.start <= subj.idx < m.end for m in actors) or subj.lower_ in FIRST_PERSON | {"you"}:
             return None
+        if not _is_actorish(_mention_for(subj, ctx, True), ctx) and not _both_sides(subj, ctx):
+            return None  # "this blame game must come to a halt": no party is told what it must do
     subj_tok = _subject(tok) if trig.pos == "verb" else None
     side_of = {m.id: _side(m, subj_tok if subj_tok is not None and m.start <= subj_tok.idx < m.end else None, ctx, r) for m in actors}
     sides = set(side_of.values())
