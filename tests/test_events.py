@@ -540,3 +540,15 @@ def test_a_state_body_of_no_stated_country_acting_on_one_side_is_the_others(code
 def test_a_modal_on_no_party_is_no_demand(code):
     evs = code("\"This endless blame game, which must come to a halt, helps nobody,\" the Serbian president said of Kosovo.")
     assert not [e for e in evs if e.event == "REQUEST"]
+
+
+def test_each_other_overrides_a_third_party_named_nearby(code):
+    evs = code("Qatar brokered a deal on Saturday. Israel and Hamas accuse each other of truce violations hours "
+               "after reaching the Qatari-brokered deal.")
+    dyads = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs if e.event == "ACCUSE"}
+    assert all(not (r & {"QAT"}) for _, r in dyads) and len(dyads) == 2, dyads
+
+
+def test_calling_up_a_counterpart_is_no_mobilisation(code):
+    assert not [e for e in code("The Thai army chief called up his Cambodian counterpart on Monday.") if e.event == "MOBILIZE"]
+    assert one(code("Russia called up 300,000 reservists."), "MOBILIZE")

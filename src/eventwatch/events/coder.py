@@ -1089,7 +1089,8 @@ def _directed(ev: Event, ctx: Context, r: Rules, tok=None) -> list[Event]:
     event from each side to the other (the dyadic convention of ICEWS and POLECAT); a third
     party named with it (a mediator) is not its recipient. So is any act two sides do to
     each other ("accused each other", "exchanged fire", "clashed")."""
-    if ev.event not in r.joint and not (tok is not None and not ev.recipient_mentions and _reciprocal(tok)):
+    mutual = tok is not None and _reciprocal(tok)
+    if ev.event not in r.joint and not (mutual and (not ev.recipient_mentions or _each_other(tok))):
         return [ev]
     sides: dict[str, list[int]] = {}
     for mid in ev.actor_mentions:
@@ -1105,6 +1106,15 @@ def _directed(ev: Event, ctx: Context, r: Rules, tok=None) -> list[Event]:
         e.recipient_mentions = [m for other, ms in sides.items() if other != country for m in ms]
         out.append(e)
     return out
+
+
+def _each_other(tok) -> bool:
+    """Does the clause of ``tok`` say "each other" or "one another"? Then the sides are each
+    other's recipients, whatever else the sentence names."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _verb_of(tok)
+    return any((t.lower_ == "other" and t.i > 0 and t.doc[t.i - 1].lower_ == "each"
+                or t.lower_ == "another" and t.i > 0 and t.doc[t.i - 1].lower_ == "one") and _verb_of(t).i == verb.i
+               for t in verb.subtree)
 
 
 def _reciprocal(tok) -> bool:
