@@ -552,3 +552,17 @@ def test_each_other_overrides_a_third_party_named_nearby(code):
 def test_calling_up_a_counterpart_is_no_mobilisation(code):
     assert not [e for e in code("The Thai army chief called up his Cambodian counterpart on Monday.") if e.event == "MOBILIZE"]
     assert one(code("Russia called up 300,000 reservists."), "MOBILIZE")
+
+
+def test_open_to_talks_is_an_offer_and_open_to_the_public_is_nothing(code):
+    e = one(code("Iran says it is open to talks with the United States."), "AGREE")
+    assert countries(e.actor) == {"IRN"} and countries(e.recipient) == {"USA"}
+    assert not code("The museum in Tehran is open to the public on Sundays.")
+
+
+def test_closing_a_crossing_is_against_the_other_side_and_an_arrest_is_not(code):
+    evs = code("Kenya blamed Somalia for the raid. Somalia denied it. Kenya has closed the Mandera crossing.")
+    e = one(evs, "COERCE")
+    assert countries(e.actor) == {"KEN"} and countries(e.recipient) == {"SOM"}
+    evs = code("Kenya blamed Somalia for the raid. Somalia denied it. Kenyan police arrested 30 protesters in Nairobi.")
+    assert all("SOM" not in countries(e.recipient) for e in evs if e.event == "COERCE")

@@ -1376,7 +1376,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # with no other party named, an act within a country is directed at it: a people
         # protests to the state where it marches, a bridge blown up near Herat is Afghanistan's
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
-    if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and first.lemma_.lower() in RETALIATION):
+    if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and first.lemma_.lower() in RETALIATION
+                       or f"{event}/{mode}" in r.addressed):
         recips = _main_counterpart(ctx, actor_countries)
     if recips and event != "ASSAULT" and not any(ctx.country_of(m.id) for m in actors):
         actors = _other_side_of(actors, recips, ctx, r) or actors
