@@ -566,3 +566,12 @@ def test_closing_a_crossing_is_against_the_other_side_and_an_arrest_is_not(code)
     assert countries(e.actor) == {"KEN"} and countries(e.recipient) == {"SOM"}
     evs = code("Kenya blamed Somalia for the raid. Somalia denied it. Kenyan police arrested 30 protesters in Nairobi.")
     assert all("SOM" not in countries(e.recipient) for e in evs if e.event == "COERCE")
+
+
+@pytest.mark.parametrize("text,event,actor,recipient", [
+    ("\"Putin is a war criminal,\" Biden said.", "ACCUSE", "USA", "RUS"),
+    ("Biden said Putin is a war criminal.", "ACCUSE", "USA", "RUS"),
+])
+def test_a_judgement_of_the_subject_is_the_speakers_act_on_the_subject(code, text, event, actor, recipient):
+    e = one(code(text), event)
+    assert countries(e.actor) == {actor} and countries(e.recipient) == {recipient}

@@ -1167,6 +1167,8 @@ def _learned_trigger(tok, p, r: Rules) -> Trigger | None:
         return None
     event = typer.TYPES[best]
     pos = "verb" if tok.pos_ == "VERB" else "adj" if tok.pos_ == "ADJ" else "noun"
+    if pos == "noun" and tok.dep_ == "attr" and tok.head.lemma_ == "be":
+        pos = "adj"  # "Putin is a war criminal": a judgement of the subject, as an adjective is
     base = next((t for t, _ in _matches(tok, r) if t.event == event), None)
     mode = typer.mode_of(event, tok.lemma_.lower())
     if base is not None:
