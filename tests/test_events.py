@@ -575,3 +575,10 @@ def test_closing_a_crossing_is_against_the_other_side_and_an_arrest_is_not(code)
 def test_a_judgement_of_the_subject_is_the_speakers_act_on_the_subject(code, text, event, actor, recipient):
     e = one(code(text), event)
     assert countries(e.actor) == {actor} and countries(e.recipient) == {recipient}
+
+
+def test_a_call_held_or_contact_made_is_a_consultation_and_a_call_for_is_not(code):
+    e = one(code("Lula held a call with Milei on Tuesday evening."), "CONSULT")
+    assert countries(e.actor) == {"BRA"} and countries(e.recipient) == {"ARG"} and e.mode == "phone"
+    assert one(code("Egypt's army chief made contact with Sudanese officers."), "CONSULT")
+    assert not [e for e in code("Erdogan made a call for restraint.") if e.event == "CONSULT"]
