@@ -4,9 +4,7 @@ time that names a thing ("the 1972 Simla Agreement") or bounds a span ("since 19
 and never a date the text does not give."""
 from __future__ import annotations
 
-from .grammar import (
-    Context, PRESENT_TAGS, SPAN_PREPS, _ancestors, _present, rules,
-)
+from .grammar import PRESENT_TAGS, SPAN_PREPS, Context, _ancestors, _present, rules
 
 
 def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | None, str | None]:
@@ -101,8 +99,7 @@ def _names_a_thing(tx, sent, trigger) -> bool:
 def _in_other_clause(tok, ancestor) -> bool:
     """Does ``tok`` hang on ``ancestor`` through a clause of its own: one that describes a
     noun ("a disregard which was recently demonstrated") or has its own verb ("halted the
-    treaty since it was signed in 1960")? Such a
-    time dates that clause, not the trigger."""
+    treaty since it was signed in 1960")? Such a time dates that clause, not the trigger."""
     t = tok
     while t.i != ancestor.i and t.head.i != t.i:
         if t.dep_ in ("relcl", "acl"):
