@@ -582,3 +582,15 @@ def test_a_call_held_or_contact_made_is_a_consultation_and_a_call_for_is_not(cod
     assert countries(e.actor) == {"BRA"} and countries(e.recipient) == {"ARG"} and e.mode == "phone"
     assert one(code("Egypt's army chief made contact with Sudanese officers."), "CONSULT")
     assert not [e for e in code("Erdogan made a call for restraint.") if e.event == "CONSULT"]
+
+
+def test_a_time_said_once_dates_the_coordinated_acts(code):
+    evs = code("The two army chiefs of Ecuador and Peru on Monday (May 12) met at the border and agreed on steps "
+               "to pull back troops.", published=None)
+    assert {e.date for e in evs if e.event == "AGREE"} == {"XXXX-05-12"}
+
+
+def test_a_second_saying_shares_the_first_sayings_time(code):
+    e = one(code("The Kenyan army on Wednesday said three people were killed and claimed that its forces have shot "
+                 "down several Somali drones."), "ASSAULT")
+    assert e.date == "2024-03-13"

@@ -36,12 +36,33 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
         pick = gov[0][2] if gov else (in_sent[0] if len(in_sent) == 1 and elsewhere and verb.dep_ == "ROOT" else None)
         if pick is not None:
             return _day_of(pick), "timex"
+        shared = _shared_by_conjuncts(verb, in_sent)
+        if shared is not None:
+            return _day_of(shared), "timex"  # "the DGMOs on Monday deliberated ... and agreed ..."
         said = _said_on(verb, in_sent)
         if said is not None and (_present(verb) or _perfect(verb)):
             return _day_of(said), "timex"  # "India declared on Saturday that it is freezing imports"
     if verb.i != tok.i and not statement:
         return None, None
     return (ctx.published, "report") if _present(verb) and ctx.published else (None, None)
+
+
+def _shared_by_conjuncts(verb, timexes):
+    """A time said once for coordinated acts ("Russia on Tuesday closed the embassy and
+    expelled ten diplomats"): a conjoined verb with no time of its own takes the one
+    its first conjunct has before it or directly on it."""
+    if verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+        return None
+    head = verb.head
+    mine = {t.idx for t in verb.subtree}
+    found = []
+    for tx in timexes:
+        toks = [t for t in head.subtree if tx.start <= t.idx < tx.end and t.idx not in mine]
+        if toks and not any(_in_other_clause(t, head) for t in toks) \
+                and (toks[0].i < head.i or min(_hops(t, head) for t in toks) <= 2):
+            found.append(tx)
+    # "on Monday (May 12)" with no publication date: the one that resolves
+    return next((tx for tx in found if _day_of(tx)), found[0] if found else None)
 
 
 def _said_on(verb, timexes):
@@ -55,7 +76,11 @@ def _said_on(verb, timexes):
             for tx in timexes:
                 if any(tx.start <= i < tx.end for i in own):
                     return tx
-            return None
+            # "the army on Thursday said ... and claimed that ...": the first saying's time
+            # (the parser often hangs the second saying on the first one's complement)
+            shared = _shared_by_conjuncts(a, timexes)
+            if shared is not None or a.dep_ != "conj":
+                return shared
         child = a
     return None
 
