@@ -594,3 +594,12 @@ def test_a_second_saying_shares_the_first_sayings_time(code):
     e = one(code("The Kenyan army on Wednesday said three people were killed and claimed that its forces have shot "
                  "down several Somali drones."), "ASSAULT")
     assert e.date == "2024-03-13"
+
+
+@pytest.mark.parametrize("text,recipient", [
+    ("The Saudi army fired US-supplied missiles at Houthi positions.", {"YEM"}),
+    ("Ukrainian forces shot down Iranian-made drones over Kyiv.", set()),
+])
+def test_the_country_that_made_or_supplied_a_weapon_is_not_its_side(code, text, recipient):
+    e = one(code(text), "ASSAULT")
+    assert countries(e.recipient) == recipient
