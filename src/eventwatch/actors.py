@@ -1269,6 +1269,9 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
         if id(p) in created:
             p.name = _best_spelling(spellings[id(p)])
             p.aliases = sorted(set(p.aliases) | set(spellings[id(p)]))
+        # counted afresh for these documents: a listed person is the same object from one
+        # batch (or, in `watch` and `serve`, one run) to the next, and kept an old count
+        p.mentions = sum(spellings[id(p)].values())
         c = hints.get(id(p))
         if not c:
             continue
@@ -1277,7 +1280,6 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
                 best = [v for (kk, v), _ in c.most_common() if kk == k]
                 if best:
                     setattr(p, k, best[0])
-        p.mentions = sum(spellings[id(p)].values())
     for m in names:
         m.actor = m.actor.name
     return people
