@@ -257,16 +257,7 @@ def _reciprocal(tok) -> bool:
     """Is the act done by each side to the other: "each other"/"one another" as its object
     or under its preposition, or a verb that says so by itself ("exchanged fire", "clashed")?"""
     verb = tok if tok.pos_ in ("VERB", "AUX") else _verb_of(tok)
-    if verb is None:
-        return False
-    if verb.lemma_.lower() in RECIPROCAL_VERBS:
-        return True
-    for t in verb.subtree:
-        if t.lower_ == "other" and t.i > 0 and t.doc[t.i - 1].lower_ == "each" \
-                or t.lower_ == "another" and t.i > 0 and t.doc[t.i - 1].lower_ == "one":
-            if _verb_of(t).i == verb.i:
-                return True
-    return False
+    return verb.lemma_.lower() in RECIPROCAL_VERBS or _each_other(tok)
 
 
 def _consume(tok, trig: Trigger, ev: Event, consumed: set[int], r: Rules) -> None:

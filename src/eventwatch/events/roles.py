@@ -180,13 +180,7 @@ def _other_side_of(actors: list[Mention], recips: list[Mention], ctx: Context, r
 def _two_sides(ctx: Context) -> list[tuple[str, Mention]] | None:
     """The two countries a document is about, with a first mention of each, when it is
     about two: each named at least twice, and no third as often as the second."""
-    counts: dict[str, int] = {}
-    first: dict[str, Mention] = {}
-    for m in ctx.mentions:
-        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
-        if c and c not in NON_STATE:
-            counts[c] = counts.get(c, 0) + 1
-            first.setdefault(c, m)
+    counts, first = _countries_named(ctx)
     top = sorted(counts, key=lambda c: -counts[c])
     if len(top) < 2 or counts[top[1]] < 2 or len(top) > 2 and counts[top[2]] >= counts[top[1]]:
         return None
@@ -353,17 +347,25 @@ def _other_party(sent, tok, ctx: Context, actor_countries: set) -> list[Mention]
 def _main_counterpart(ctx: Context, actor_countries: set) -> list[Mention]:
     """The country a document is mostly about besides the actor's: the implicit
     addressee of statements ("We are ready")."""
-    counts: dict[str, int] = {}
-    first: dict[str, Mention] = {}
-    for m in ctx.mentions:
-        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
-        if c and c not in actor_countries and c not in NON_STATE:
-            counts[c] = counts.get(c, 0) + 1
-            first.setdefault(c, m)
+    counts, first = _countries_named(ctx)
+    counts = {c: n for c, n in counts.items() if c not in actor_countries}
     if not counts:
         return []
     top = max(counts, key=counts.get)
     return [first[top]] if counts[top] >= 2 else []
+
+
+def _countries_named(ctx: Context) -> tuple[dict[str, int], dict[str, Mention]]:
+    """How often the document names each state (places, groups, people, titles), and
+    where first: what "the other side" and "both sides" are read from."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in ctx.mentions:
+        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
+        if c and c not in NON_STATE:
+            counts[c] = counts.get(c, 0) + 1
+            first.setdefault(c, m)
+    return counts, first
 
 
 def _victims(tok, verb) -> list:
@@ -435,11 +437,7 @@ def _unidentified(verb, sent, victims: list[Mention], ctx: Context, sector: str 
                 break
     if country is None:
         return []
-    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end,
-                text="unidentified attackers" if sector == "UAF" else "authorities", kind="group",
-                sentence=where.sentence, country=country, sector=sector)
-    ctx.mentions.append(m)
-    return [m]
+    return [_authorities(where, country, ctx, sector)]
 
 
 def _state_doer(verb, victims: list[Mention], speaker: int | None, ctx: Context) -> list[Mention]:
@@ -481,9 +479,12 @@ def _measure_target(tok, verb, ctx: Context) -> list[Mention]:
     return []
 
 
-def _authorities(where: Mention, country: str, ctx: Context) -> Mention:
-    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="authorities", kind="group",
-                sentence=where.sentence, country=country, sector="GOV")
+def _authorities(where: Mention, country: str, ctx: Context, sector: str = "GOV") -> Mention:
+    """The unnamed doer of an act, placed where the text locates it: the authorities of a
+    state, or unidentified attackers (sector UAF)."""
+    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end,
+                text="unidentified attackers" if sector == "UAF" else "authorities", kind="group",
+                sentence=where.sentence, country=country, sector=sector)
     ctx.mentions.append(m)
     return m
 
