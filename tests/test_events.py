@@ -603,3 +603,34 @@ def test_a_second_saying_shares_the_first_sayings_time(code):
 def test_the_country_that_made_or_supplied_a_weapon_is_not_its_side(code, text, recipient):
     e = one(code(text), "ASSAULT")
     assert countries(e.recipient) == recipient
+
+
+# --- coordinated acts, passive warnings, who "he" is, plans ------------------------------
+
+def test_coordinated_acts_keep_their_own_objects(code):
+    # the visas belong to the second verb: the crossing's closure stays a restriction
+    evs = code("Chile has closed the Los Andes crossing and cancelled all Peruvian visas.")
+    assert ("COERCE", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+
+
+def test_passive_warning_is_the_speakers_threat(code):
+    evs = code("Any incursion by Kosovo would be met with a decisive response, Serbia's defence minister said.")
+    e = one(evs, "THREATEN")
+    assert countries(e.actor) == {"SRB"} and countries(e.recipient) == {"XKX"}
+    assert "ACCUSE" not in {x.event for x in evs}  # "any incursion" accuses nobody of one
+
+
+def test_warm_response_is_no_threat(code):
+    assert "THREATEN" not in {e.event for e in code("The Chilean plan was met with a warm response in Lima.")}
+
+
+def test_future_halt_of_actions_is_no_threat(code):
+    evs = code("Peru's foreign minister said all military actions against Chile would be suspended.")
+    assert "THREATEN" not in {e.event for e in evs}
+
+
+def test_he_continues_the_previous_subject(code):
+    evs = code("Peru's foreign minister Carlos Ruiz, speaking hours after US President Joe Biden announced a truce, "
+               "said the fighting had stopped. He said any attack by Chile would be met with force.")
+    e = one(evs, "THREATEN")
+    assert countries(e.actor) == {"PER"} and countries(e.recipient) == {"CHL"}

@@ -975,11 +975,28 @@ def find_mentions(doc, reg: Registry, published: str | None = None,
         seen.add(h.i)
         m = describe(h, reg, len(mentions))
         m.sentence = sent_of.get(h.i, 0)
+        m.subject = _main_subject(h)
         mentions.append(m)
     _share_within(mentions)
     link_antecedents(mentions, quoted, lambda role, country: reg.holder(role, country, published), reg.canonical_role)
     _locate(doc, mentions, reg)
     return mentions
+
+
+def _main_subject(h) -> bool:
+    """Is ``h`` the subject of its sentence's main verb? Where the parser left the main
+    verb without one ("X, speaking after Y announced ..., said"), the first person named
+    before it who is no other verb's argument stands in."""
+    for t in (h, h.head) if h.dep_ == "appos" else (h,):  # "Peru's foreign minister Carlos Ruiz, ..., said"
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT":
+            return True
+    root = h.sent.root
+    if h.ent_type_ != "PERSON" or h.i > root.i or root.pos_ not in ("VERB", "AUX") \
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
+        return False
+    first = next((t for t in h.sent if t.i < root.i and t.ent_type_ == "PERSON" and t.ent_iob_ != "O"
+                  and t.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "compound")), None)
+    return first is not None and first.i == h.i
 
 
 _LOCATIVE = {"in", "at", "near", "inside", "across", "throughout", "around", "outside", "within"}
@@ -1094,6 +1111,7 @@ def link_antecedents(mentions: list[Mention], quoted: Iterable[tuple[int, int]] 
     last_country: str | None = None
     pending: list[Mention] = []  # titles without an antecedent yet
     groups: list[Mention] = []  # states and groups outside quotations, for "they"
+    subjects: dict[int, Mention] = {}  # sentence -> the chain root of its main clause's subject
 
     def refer(m: Mention, root: Mention) -> None:
         m.antecedent = root.id
@@ -1117,7 +1135,8 @@ def link_antecedents(mentions: list[Mention], quoted: Iterable[tuple[int, int]] 
                 salient.append(m)
         elif m.kind == "pronoun" and low in PRONOUNS_PERSON:
             if salient and not quoted_here:
-                refer(m, salient[-1])
+                prev = subjects.get(m.sentence - 1) if m.subject else None
+                refer(m, prev if prev in salient else salient[-1])
         elif m.kind == "pronoun" and low in PRONOUNS_THEY and not quoted_here:
             near = [g for g in groups if m.sentence - g.sentence <= 1]
             if near:
@@ -1150,6 +1169,11 @@ def link_antecedents(mentions: list[Mention], quoted: Iterable[tuple[int, int]] 
             m.country = last_country
         if m.kind in ("group", "place") and not quoted_here and m.start < m.end:
             groups.append(m)
+        if m.subject and m.kind in ("name", "title", "pronoun") and not quoted_here:
+            # "X, speaking after Y announced ..., said ... He said ...": a pronoun that is its
+            # sentence's subject continues the previous sentence's subject, not the person
+            # named last in a clause inside it
+            subjects[m.sentence] = _root(m, by_id)
         if m.country and m.kind in ("name", "title") and m.sector in (None, "GOV") and not quoted_here:
             last_country = m.country
     if holder is not None:

@@ -99,6 +99,7 @@ class Mention:
     role: str | None = None
     antecedent: int | None = None
     actor: str | None = None  # canonical actor name once resolved
+    subject: bool = False  # the subject of its sentence's main verb: who the next "he" most likely is
 
 
 def best_mention(mentions: list[Mention], start: int, end: int) -> Mention | None:

@@ -23,7 +23,7 @@ from .dates import (
     _event_date,
 )
 from .grammar import (
-    BACKGROUND_MARKS, Context, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
+    BACKGROUND_MARKS, Context, ENDING_VERBS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
     PLACE_RECIPIENT, RECIPROCAL_VERBS, RETALIATION, Rules, Trigger, VERBAL,
     _ancestors, _children, _complement_words, _expand_conj, _flags, _matches,
     _mention_covering, _past_quantity, _speaker_at, _subject, _type_mode, _verb_of,
@@ -310,7 +310,7 @@ def _add(events: dict, ev: Event, ctx: Context) -> None:
     key = (ev.event, frozenset(ctx.country_of(i) or ctx.mentions[i].text for i in ev.actor_mentions),
            frozenset(ctx.country_of(i) or ctx.mentions[i].text for i in ev.recipient_mentions))
     if key in events:
-        _merge(events[key], ev)
+        _merge(events[key], ev, ctx.published)
     else:
         events[key] = ev
 
@@ -439,6 +439,12 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None
     if trig.objects and not _object_ok(tok, trig, comp, ctx):
         return None
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in ("any", "no") for c in tok.children):
+        return None  # "any aggression will be met with force", "without any provocation": no act
+    if trig.needs_modal and trig.pos == "noun" and tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in ENDING_VERBS:
+        return None  # "military actions would be suspended": a future done to the act, no threat of it
+    if trig.passive and not any(c.dep_ == "auxpass" for c in tok.children):
+        return None  # "will be met with force" threatens; "met with a warm response" does not
     if trig.needs_verb and verb.lemma_.lower() not in trig.needs_verb:
         return None
     if trig.pos == "verb" and n == 1 and _yields_to_noun(tok, r):  # "called off a strike" is not "called a strike"
@@ -552,12 +558,21 @@ def _confidence(trig: Trigger, actors: list[Mention], recips: list[Mention], spe
     return round(max(0.1, c), 2)
 
 
-def _merge(into: Event, other: Event) -> None:
-    """One act told in several sentences of a document: one event, several evidence spans."""
+def _merge(into: Event, other: Event, published: str | None = None) -> None:
+    """One act told in several sentences of a document: one event, several evidence spans.
+    A date after the report's own ("will hold talks on Monday") is a plan and dates no
+    act already told."""
     spans = into.reports[0].evidence
     if all(s.start != other.reports[0].evidence[0].start for s in spans):
         spans.extend(other.reports[0].evidence)
-    if into.date != other.date and "timex" not in (into.date_source, other.date_source):
+    def planned(d: str | None) -> bool:
+        return bool(published and d and d[:1].isdigit() and published[:1].isdigit() and d[:len(published)] > published)
+
+    if planned(other.date) and not planned(into.date):
+        pass
+    elif planned(into.date) and not planned(other.date):
+        into.date, into.date_source = other.date, other.date_source
+    elif into.date != other.date and "timex" not in (into.date_source, other.date_source):
         if into.event not in VERBAL or not (into.date or other.date):
             into.date, into.date_source = None, None  # tellings of an act disagree and no text dates it
         else:

@@ -29,6 +29,7 @@ PEOPLE_WORDS = frozenset(_GRAMMAR.get("people_words", []))
 SPAN_PREPS = frozenset(_GRAMMAR.get("span_preps", []))
 RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
 RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
+ENDING_VERBS = frozenset(_GRAMMAR.get("ending_verbs", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -47,6 +48,7 @@ class Trigger:
     objects: frozenset[str] = frozenset()
     needs_verb: frozenset[str] = frozenset()
     needs_modal: bool = False
+    passive: bool = False
     needs_recipient: bool = False
     speech: bool = False
     not_actor_sectors: frozenset[str] = frozenset()
@@ -109,6 +111,7 @@ def rules() -> Rules:
             mode_by_word=tuple(row.get("mode_by_word", {}).items()),
             needs=frozenset(row.get("needs", [])), objects=frozenset(row.get("objects", [])),
             needs_verb=frozenset(row.get("needs_verb", [])), needs_modal=row.get("needs_modal", False),
+            passive=row.get("passive", False),
             needs_recipient=row.get("needs_recipient", False), speech=row.get("speech", False),
             not_actor_sectors=frozenset(row.get("not_actor_sectors", [])),
             unless=frozenset(row.get("unless", [])), not_objects=frozenset(row.get("not_objects", [])),
@@ -288,6 +291,8 @@ def _complement_words(tok, skip: frozenset = frozenset()) -> set[str]:
     for c in tok.children:
         if c.lower_ in skip:
             continue
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and tok.pos_ in ("VERB", "AUX"):
+            continue  # "closed the border and cancelled the visas": the second act's object is its own
         if c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj", "prt", "dative", "oprd", "acomp"):
             out.add(c.lemma_.lower())
             out.add(c.lower_)

@@ -134,8 +134,8 @@ def _clause_subject(tok):
 
 
 def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context) -> list[Mention]:
-    if trig.speech and speaker is not None:
-        return [ctx.mentions[speaker]]
+    if (trig.speech or trig.passive) and speaker is not None:
+        return [ctx.mentions[speaker]]  # a passive warning's subject is the act warned against
     if trig.pos in ("adj", "phrase") and speaker is not None and trig.event in VERBAL:
         # "any involvement of a foreign government would be unacceptable," Canada said:
         # the judgement is the speaker's, whatever the clause it judges
@@ -360,9 +360,15 @@ def _countries_named(ctx: Context) -> tuple[dict[str, int], dict[str, Mention]]:
     where first: what "the other side" and "both sides" are read from."""
     counts: dict[str, int] = {}
     first: dict[str, Mention] = {}
+    people: set[tuple[str, str]] = set()
     for m in ctx.mentions:
         c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
         if c and c not in NON_STATE:
+            if m.kind in ("name", "title"):
+                who = (c, m.actor or m.text.lower())
+                if who in people:
+                    continue  # a mediator's envoy named five times is one of his country's people, not five
+                people.add(who)
             counts[c] = counts.get(c, 0) + 1
             first.setdefault(c, m)
     return counts, first
