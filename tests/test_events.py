@@ -634,3 +634,32 @@ def test_he_continues_the_previous_subject(code):
                "said the fighting had stopped. He said any attack by Chile would be met with force.")
     e = one(evs, "THREATEN")
     assert countries(e.actor) == {"PER"} and countries(e.recipient) == {"CHL"}
+
+
+def test_persona_non_grata_is_an_expulsion(code):
+    e = one(code("Ecuador has declared a Peruvian diplomat persona non grata for espionage."), "SANCTION")
+    assert e.mode == "expel" and countries(e.recipient) == {"PER"}
+
+
+def test_calling_up_a_counterpart_is_a_call_not_a_mobilisation(code):
+    evs = code("The army chief of Chile called up the army chief of Peru at 3 pm.")
+    assert ("CONSULT", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+    assert "MOBILIZE" not in {e.event for e in evs}
+    assert "MOBILIZE" in {e.event for e in code("Serbia called up 20,000 reservists on Sunday.")}
+
+
+def test_cutting_off_water_is_a_sanction(code):
+    e = one(code("Peru has halted the flow of water from the dam into Bolivia."), "SANCTION")
+    assert countries(e.recipient) == {"BOL"}
+
+
+def test_operation_launched_in_response_targets_the_other_side(code):
+    evs = code("Chile shelled Peruvian border posts on Friday, and Chile's army said more would follow. "
+               "In response, Peru launched Operation Andes, a limited military campaign targeting military sites "
+               "in accordance with the UN Charter.")
+    assert ("ASSAULT", frozenset({"PER"}), frozenset({"CHL"})) in summary(evs)
+    assert not any("IGO" in recips for _, _, recips in summary(evs))  # the Charter is cited, not attacked
+
+
+def test_rescue_operation_is_no_attack(code):
+    assert "ASSAULT" not in {e.event for e in code("Kenya launched a rescue operation after the floods in Somalia.")}

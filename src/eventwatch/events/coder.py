@@ -511,7 +511,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # with no other party named, an act within a country is directed at it: a people
         # protests to the state where it marches, a bridge blown up near Herat is Afghanistan's
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
-    if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and first.lemma_.lower() in RETALIATION
+    if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and _retaliates(first, verb)
                        or f"{event}/{mode}" in r.addressed):
         recips = _main_counterpart(ctx, actor_countries)
     if recips and event != "ASSAULT" and not any(ctx.country_of(m.id) for m in actors):
@@ -531,6 +531,25 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         score=score(event, mode, r), actor_mentions=[m.id for m in actors], recipient_mentions=[m.id for m in recips],
         speaker_mention=speaker, trigger=tok.doc[first.i: first.i + n].text,
     )
+
+
+def _retaliates(tok, verb) -> bool:
+    """An act aimed back at whoever acted first: "returned fire", "retaliated", "launched
+    retaliatory strikes", "in response, X launched ..." (see `retaliation_words`)."""
+    if tok.lemma_.lower() in RETALIATION:
+        return True
+    for t in (tok, verb):
+        for c in t.children:
+            if c.dep_ == "amod" and c.lemma_.lower().startswith(("retaliat", "reprisal")):
+                return True
+            if c.dep_ == "prep" and c.lower_ in ("in", "as") and any(
+                    g.lemma_.lower() in RETALIATION | {"response", "retaliation", "reprisal", "revenge", "reply"}
+                    for g in c.children if g.dep_ == "pobj"):
+                return True
+        for c in t.children:
+            if c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "amod" and g.lemma_.lower().startswith("retaliat") for g in c.children):
+                return True
+    return False
 
 
 def _asserts(tok) -> bool:

@@ -30,6 +30,7 @@ SPAN_PREPS = frozenset(_GRAMMAR.get("span_preps", []))
 RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
 RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
 ENDING_VERBS = frozenset(_GRAMMAR.get("ending_verbs", []))
+REFERENCE_HEADS = frozenset(_GRAMMAR.get("reference_heads", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -331,8 +332,23 @@ def _recipients(tok, event: str) -> list:
         out.append(tok.head)
     expanded = []
     for t in out:
+        if _in_reference(t):
+            continue  # "in accordance with the UN Charter": a reference, not a party
         expanded.extend(_expand_conj(t))
     return expanded
+
+
+def _in_reference(tok) -> bool:
+    """Is the word inside a phrase that cites rather than names a party ("in accordance
+    with the UN Charter", "according to Chinese media")?"""
+    t = tok
+    for _ in range(4):
+        if t.dep_ == "prep" and t.head.lower_ in REFERENCE_HEADS or t.lower_ in REFERENCE_HEADS and t.dep_ == "prep":
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 def _ancestors(tok, n: int = 4):

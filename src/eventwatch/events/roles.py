@@ -8,7 +8,7 @@ import dataclasses
 
 from .grammar import (
     ARG_PREPS, Context, FIRST_PERSON, LIGHT_VERBS, LOCATIVE, PEOPLE_WORDS,
-    Rules, Trigger, VERBAL, _ancestors, _children, _expand_conj,
+    Rules, Trigger, VERBAL, _ancestors, _children, _expand_conj, _in_reference,
     _mention_covering, _noun_actor, _recipients, _subject, r_state_sectors, rules,
 )
 from ..model import NON_STATE, Mention
@@ -336,6 +336,8 @@ def _other_party(sent, tok, ctx: Context, actor_countries: set) -> list[Mention]
         if not c or c in actor_countries:
             continue
         head = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if head is not None and _in_reference(head.root):
+            continue
         dep = head.root.dep_ if head is not None else ""
         score = (2 if dep in ("nsubj", "nsubjpass") else 0) + (1 if len(c) == 3 and c not in NON_STATE else 0) \
             - abs(m.start - tok.idx) / 200
