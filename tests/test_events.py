@@ -663,3 +663,15 @@ def test_operation_launched_in_response_targets_the_other_side(code):
 
 def test_rescue_operation_is_no_attack(code):
     assert "ASSAULT" not in {e.event for e in code("Kenya launched a rescue operation after the floods in Somalia.")}
+
+
+def test_a_shared_commitment_is_no_demand(code):
+    evs = code("They discussed the commitment that both sides must not fire a single shot, the Chilean army said.")
+    assert "REQUEST" not in {e.event for e in evs}
+
+
+def test_a_third_party_telling_both_sides_is_a_demand(code):
+    evs = code("Chile and Peru traded fire for a week. Chile blamed Peru and Peru blamed Chile. "
+               "\"Both sides must show restraint,\" the UN secretary-general said.")
+    e = one(evs, "REQUEST")
+    assert countries(e.actor) == {"IGO"} and countries(e.recipient) & {"CHL", "PER"}

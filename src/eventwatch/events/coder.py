@@ -23,7 +23,7 @@ from .dates import (
     _event_date,
 )
 from .grammar import (
-    BACKGROUND_MARKS, Context, ENDING_VERBS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
+    BACKGROUND_MARKS, Context, ENDING_VERBS, PLEDGE_NOUNS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
     PLACE_RECIPIENT, RECIPROCAL_VERBS, RETALIATION, Rules, Trigger, VERBAL,
     _ancestors, _children, _complement_words, _expand_conj, _flags, _matches,
     _mention_covering, _past_quantity, _speaker_at, _subject, _type_mode, _verb_of,
@@ -472,6 +472,11 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             return None
         if not _is_actorish(_mention_for(subj, ctx, True), ctx) and not _both_sides(subj, ctx):
             return None  # "this blame game must come to a halt": no party is told what it must do
+        if verb.dep_ in ("acl", "ccomp") and verb.head.lemma_.lower() in PLEDGE_NOUNS:
+            return None  # "the commitment that both sides must not fire": agreed, not demanded
+        sides = {ctx.country_of(m.id) for m in _both_sides(subj, ctx)} - {None}
+        if speaker is not None and ctx.country_of(speaker) in sides:
+            return None  # one side saying what both must do states a shared duty, not a demand
     subj_tok = _subject(tok) if trig.pos == "verb" else None
     side_of = {m.id: _side(m, subj_tok if subj_tok is not None and m.start <= subj_tok.idx < m.end else None, ctx, r) for m in actors}
     sides = set(side_of.values())

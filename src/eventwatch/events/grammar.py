@@ -31,6 +31,7 @@ RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
 RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
 ENDING_VERBS = frozenset(_GRAMMAR.get("ending_verbs", []))
 REFERENCE_HEADS = frozenset(_GRAMMAR.get("reference_heads", []))
+PLEDGE_NOUNS = frozenset(_GRAMMAR.get("pledge_nouns", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
