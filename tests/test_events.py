@@ -675,3 +675,14 @@ def test_a_third_party_telling_both_sides_is_a_demand(code):
                "\"Both sides must show restraint,\" the UN secretary-general said.")
     e = one(evs, "REQUEST")
     assert countries(e.actor) == {"IGO"} and countries(e.recipient) & {"CHL", "PER"}
+
+
+def test_a_list_of_measures_in_participles_is_each_coded(code):
+    evs = code("Chile announced it was suspending the 1929 treaty, closing its airspace to Peruvian airlines, "
+               "and revoking visas for Peruvian nationals.")
+    assert {("SANCTION", frozenset({"CHL"}), frozenset({"PER"})), ("COERCE", frozenset({"CHL"}), frozenset({"PER"}))} <= summary(evs)
+
+
+def test_a_manner_participle_is_still_no_act(code):
+    evs = code("Chile rejected the offer, saying it would only negotiate in Lima.")
+    assert {e.event for e in evs} == {"REJECT"}  # "saying ... negotiate" tells how it refused

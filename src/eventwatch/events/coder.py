@@ -75,6 +75,8 @@ def _purpose(tok, r: Rules) -> set[int]:
         # "rejected the offer, urging ...", "rioted, joining demonstrators in demanding ...":
         # a participle clause without a conjunction elaborates the act it hangs on
         participle = c.dep_ == "advcl" and c.tag_ == "VBG" and not any(g.dep_ == "mark" for g in c.children)
+        if participle and tok.tag_ == "VBG" and any(g.dep_ == "conj" and g.tag_ == "VBG" for g in c.children):
+            participle = False  # "was suspending X, closing Y and revoking Z": a list of acts, misparsed
         if is_to or participle:
             out |= {t.i for t in c.subtree}
     for t in [tok, *_ancestors(tok, 3)]:
