@@ -686,3 +686,16 @@ def test_a_list_of_measures_in_participles_is_each_coded(code):
 def test_a_manner_participle_is_still_no_act(code):
     evs = code("Chile rejected the offer, saying it would only negotiate in Lima.")
     assert {e.event for e in evs} == {"REJECT"}  # "saying ... negotiate" tells how it refused
+
+
+def test_bulleted_measures_in_headline_grammar(code):
+    evs = code("Chile's security council met on Thursday and blamed Peru for the attack. It decided:\n"
+               "  • Los Andes crossing closed to all Peruvian transit with immediate effect.\n"
+               "  • Visa waiver scheme for Peruvian nationals cancelled.\n")
+    assert ("COERCE", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+    assert ("SANCTION", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+
+
+def test_a_past_tense_report_is_not_read_as_a_headline(code):
+    evs = code("Chile and Peru met in Lima on Monday. Talks with Peru ended.")
+    assert "SANCTION" not in {e.event for e in evs}

@@ -25,7 +25,7 @@ from .dates import (
 from .grammar import (
     BACKGROUND_MARKS, Context, ENDING_VERBS, PLEDGE_NOUNS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
     PLACE_RECIPIENT, RECIPROCAL_VERBS, RETALIATION, Rules, Trigger, VERBAL,
-    _ancestors, _children, _complement_words, _expand_conj, _flags, _matches,
+    _ancestors, _children, _complement_words, _expand_conj, _flags, _headline_passive, _matches,
     _mention_covering, _past_quantity, _speaker_at, _subject, _type_mode, _verb_of,
     rules, score,
 )
@@ -463,6 +463,11 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             mode = m_name
             break
     actors = _actor_mentions(tok, trig, verb, speaker, ctx)
+    if trig.pos == "verb" and trig.event in r.agentless and _headline_passive(tok):
+        subj = _subject(tok)
+        m = _mention_covering(ctx, subj.idx) if subj is not None else None
+        if subj is not None and (m is None or m.kind in ("place", "thing") or not _is_actorish(m, ctx)):
+            actors = []  # "All trade with Peru suspended": the measure is the subject, its doer unnamed
     material = trig.event in MATERIAL_CONFLICT
     if not any(_is_actorish(m, ctx) or material and m.kind == "thing" and ctx.country_of(m.id) for m in actors):
         if trig.event not in r.agentless:

@@ -286,6 +286,23 @@ def _measure(tok) -> bool:
                                    or any(c.dep_ == "nummod" for c in tok.children))
 
 
+BULLETS = {"•", "·", "▪", "◦", "-", "–", "*", "‣"}
+
+
+def _headline_passive(verb) -> bool:
+    """"All trade with Peru suspended", "Border crossing closed to all transit": a headline's
+    or bulletin's passive without its auxiliary, which the parser reads as a past tense with
+    the measure as its subject: no auxiliary, no object, in a bulleted line or one that does
+    not end as a sentence does ("Talks with Peru ended." is a report, not a headline)."""
+    if verb.tag_ not in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass", "dobj", "ccomp", "xcomp") for c in verb.children):
+        return False
+    sent = verb.sent
+    words = [t for t in sent if not t.is_space]
+    if words and words[0].text in BULLETS or sent.start > 0 and sent.doc[sent.start - 1].text in BULLETS:
+        return True  # "• Visa scheme for Peruvians cancelled.": a bulleted list keeps headline grammar
+    return not (words and words[-1].is_punct and words[-1].text in ".!?\"”'’")
+
+
 def _complement_words(tok, skip: frozenset = frozenset()) -> set[str]:
     """Words of the trigger's objects and complements, two levels down; ``skip``:
     prepositions whose phrases are left out."""
@@ -295,7 +312,8 @@ def _complement_words(tok, skip: frozenset = frozenset()) -> set[str]:
             continue
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and tok.pos_ in ("VERB", "AUX"):
             continue  # "closed the border and cancelled the visas": the second act's object is its own
-        if c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj", "prt", "dative", "oprd", "acomp"):
+        patient = c.dep_ == "nsubj" and _headline_passive(tok)  # "Visa scheme for Peruvians cancelled"
+        if patient or c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj", "prt", "dative", "oprd", "acomp"):
             out.add(c.lemma_.lower())
             out.add(c.lower_)
             for g in c.children:

@@ -8,7 +8,7 @@ import dataclasses
 
 from .grammar import (
     ARG_PREPS, Context, FIRST_PERSON, LIGHT_VERBS, LOCATIVE, PEOPLE_WORDS,
-    Rules, Trigger, VERBAL, _ancestors, _children, _expand_conj, _in_reference,
+    Rules, Trigger, VERBAL, _ancestors, _children, _expand_conj, _headline_passive, _in_reference,
     _mention_covering, _noun_actor, _recipients, _subject, r_state_sectors, rules,
 )
 from ..model import NON_STATE, Mention
@@ -479,6 +479,9 @@ def _measure_target(tok, verb, ctx: Context) -> list[Mention]:
     to whom it applies ("closed to Indian transit")."""
     spans = [c for t in (tok, verb) for c in t.children if c.dep_ == "nsubjpass"
              or c.dep_ == "prep" and c.lower_ in ("to", "for", "with", "against")]
+    # a headline's subject last: in "Los Andes crossing closed to Peruvian transit" the
+    # place names where, the to-phrase whom
+    spans += [c for t in (tok, verb) for c in t.children if c.dep_ == "nsubj" and _headline_passive(t)]
     for c in spans:
         lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
         for m in ctx.mentions:
