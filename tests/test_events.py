@@ -648,9 +648,9 @@ def test_calling_up_a_counterpart_is_a_call_not_a_mobilisation(code):
     assert "MOBILIZE" in {e.event for e in code("Serbia called up 20,000 reservists on Sunday.")}
 
 
-def test_cutting_off_water_is_a_sanction(code):
-    e = one(code("Peru has halted the flow of water from the dam into Bolivia."), "SANCTION")
-    assert countries(e.recipient) == {"BOL"}
+def test_cutting_off_supplies_is_a_sanction(code):
+    e = one(code("Russia has cut gas supplies to Moldova."), "SANCTION")
+    assert countries(e.recipient) == {"MDA"}
 
 
 def test_operation_launched_in_response_targets_the_other_side(code):
@@ -699,3 +699,15 @@ def test_bulleted_measures_in_headline_grammar(code):
 def test_a_past_tense_report_is_not_read_as_a_headline(code):
     evs = code("Chile and Peru met in Lima on Monday. Talks with Peru ended.")
     assert "SANCTION" not in {e.event for e in evs}
+
+
+def test_cutting_water_flow_is_a_restriction_and_any_attempt_none(code):
+    evs = code("Any attempt to block Bolivia's water will be considered an act of war, the Bolivian government said. "
+               "Peru has halted the flow of water from the dam into Bolivia.")
+    assert ("COERCE", frozenset({"PER"}), frozenset({"BOL"})) in summary(evs)
+    assert not any(a == frozenset({"BOL"}) and ev == "COERCE" for ev, a, _ in summary(evs))
+
+
+def test_handing_over_a_captive_returns_him(code):
+    evs = code("Chile returned a captured Peruvian soldier, and Peru reciprocated by handing over a Chilean sailor.")
+    assert {("RETREAT", frozenset({"CHL"}), frozenset({"PER"})), ("RETREAT", frozenset({"PER"}), frozenset({"CHL"}))} <= summary(evs)

@@ -441,8 +441,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None
     if trig.objects and not _object_ok(tok, trig, comp, ctx):
         return None
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in ("any", "no") for c in tok.children):
-        return None  # "any aggression will be met with force", "without any provocation": no act
+    if _any_of(tok):
+        return None  # "any aggression will be met with force", "any attempt to block": no act
     if trig.needs_modal and trig.pos == "noun" and tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in ENDING_VERBS:
         return None  # "military actions would be suspended": a future done to the act, no threat of it
     if trig.passive and not any(c.dep_ == "auxpass" for c in tok.children):
@@ -543,6 +543,16 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         score=score(event, mode, r), actor_mentions=[m.id for m in actors], recipient_mentions=[m.id for m in recips],
         speaker_mention=speaker, trigger=tok.doc[first.i: first.i + n].text,
     )
+
+
+def _any_of(tok) -> bool:
+    """Is the act one of a kind rather than one that happened: a noun under "any" or "no"
+    ("any aggression", "without any provocation"), or a clause on one ("any attempt to
+    block the river")?"""
+    t = tok
+    if t.pos_ in ("VERB", "AUX") and t.dep_ in ("acl", "xcomp") and t.head.pos_ == "NOUN":
+        t = t.head
+    return t.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in ("any", "no") for c in t.children)
 
 
 def _retaliates(tok, verb) -> bool:
