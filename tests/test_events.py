@@ -711,3 +711,10 @@ def test_cutting_water_flow_is_a_restriction_and_any_attempt_none(code):
 def test_handing_over_a_captive_returns_him(code):
     evs = code("Chile returned a captured Peruvian soldier, and Peru reciprocated by handing over a Chilean sailor.")
     assert {("RETREAT", frozenset({"CHL"}), frozenset({"PER"})), ("RETREAT", frozenset({"PER"}), frozenset({"CHL"}))} <= summary(evs)
+
+
+def test_a_present_contrast_clause_is_an_act_a_past_time_clause_background(code):
+    evs = code("While Chile blames Peruvian militants for the incident, Lima has denied any involvement.")
+    assert {"ACCUSE", "REJECT"} <= {e.event for e in evs}
+    evs = code("While Peru was shelling the town, Chile's army withdrew.")
+    assert {e.event for e in evs} == {"RETREAT"}

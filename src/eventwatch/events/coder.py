@@ -99,7 +99,9 @@ def _background(tok, r: Rules) -> bool:
             if t.head.lemma_.lower() not in r.by_word:
                 return True
         elif t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in t.children):
-            return True
+            # "while X blames Y, Z denies it": a contrast in the present is an act of its own
+            return not (any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in t.children)
+                        and t.tag_ in ("VBZ", "VBP"))
         t = t.head
     return False
 
