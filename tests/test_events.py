@@ -718,3 +718,13 @@ def test_a_present_contrast_clause_is_an_act_a_past_time_clause_background(code)
     assert {"ACCUSE", "REJECT"} <= {e.event for e in evs}
     evs = code("While Peru was shelling the town, Chile's army withdrew.")
     assert {e.event for e in evs} == {"RETREAT"}
+
+
+def test_a_state_named_in_capitals_is_the_actor(code):
+    evs = code("CHILE launched air and artillery strikes on Peruvian territory on Wednesday.")
+    assert ("ASSAULT", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+
+
+def test_a_capital_city_in_capitals_opening_a_dateline_is_no_actor(code):
+    evs = code("LIMA (Andina) - Peru recalled its ambassador from Chile on Monday.")
+    assert summary(evs) == {("SANCTION", frozenset({"PER"}), frozenset({"CHL"}))}

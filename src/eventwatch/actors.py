@@ -175,6 +175,8 @@ class Registry:
         for alias in {actor.name, *actor.aliases}:
             self.by_alias.setdefault(alias, actor)
             self.by_alias.setdefault(alias.lower(), actor)
+            if _shouted(alias, actor):
+                self.by_alias.setdefault(alias.upper(), actor)  # "INDIA launched ...": a lead in capitals
         for d in demonyms:
             self.by_demonym.setdefault(d.lower(), actor)
         if actor.kind == "person":
@@ -315,10 +317,19 @@ class Registry:
             for alias in {a.name, *a.aliases}:
                 if len(alias) > 1 and not (a.reference and " " not in alias):  # "Keating" may be Charles
                     pats.append({"label": label.get(a.kind, "ORG"), "pattern": alias, "id": a.name})
+                    if _shouted(alias, a):
+                        pats.append({"label": label.get(a.kind, "ORG"), "pattern": alias.upper(), "id": a.name})
         for d, a in self.by_demonym.items():
             for form in {d, d.title(), d.capitalize()}:
                 pats.append({"label": "NORP", "pattern": form, "id": a.name})
         return pats
+
+
+def _shouted(alias: str, actor: Actor) -> bool:
+    """Does a state's name also appear in capitals ("INDIA launched air strikes", a
+    newspaper's lead)? Its own name only, four letters or more: a capital city in capitals
+    opens a dateline ("TEHRAN (Agency) -"), where it names no actor."""
+    return actor.kind == "state" and alias == actor.name and len(alias) >= 4 and alias.upper() != alias
 
 
 def _phrase_at(phrase: tuple[str, ...], words: list[tuple[int, int, str]], i: int) -> bool:
