@@ -728,3 +728,12 @@ def test_a_state_named_in_capitals_is_the_actor(code):
 def test_a_capital_city_in_capitals_opening_a_dateline_is_no_actor(code):
     evs = code("LIMA (Andina) - Peru recalled its ambassador from Chile on Monday.")
     assert summary(evs) == {("SANCTION", frozenset({"PER"}), frozenset({"CHL"}))}
+
+
+def test_words_of_blame_and_voiced_concern_accuse(code):
+    e = one(code("Peru's council termed Chile's measures unilateral, unjust and irresponsible."), "ACCUSE")
+    assert countries(e.actor) == {"PER"} and countries(e.recipient) == {"CHL"}
+    e = one(code("Peru's president expressed concern over Chile's decision."), "ACCUSE")
+    assert countries(e.recipient) == {"CHL"}
+    assert "ACCUSE" not in {e.event for e in code("The UN expressed concern over the escalation.")}
+    assert "ACCUSE" not in {e.event for e in code("Peru termed the talks with Chile constructive.")}

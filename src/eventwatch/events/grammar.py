@@ -320,6 +320,8 @@ def _complement_words(tok, skip: frozenset = frozenset()) -> set[str]:
                 if g.dep_ in ("dobj", "pobj", "prep", "xcomp", "compound", "nsubj", "amod"):
                     out.add(g.lemma_.lower())
                     out.add(g.lower_)
+                    if g.dep_ == "amod":
+                        out |= {x.lower_ for x in g.conjuncts}  # "measures unilateral, unjust and irresponsible"
                     for h in g.children:
                         if h.dep_ in ("pobj", "dobj", "compound"):
                             out.add(h.lemma_.lower())
@@ -335,7 +337,7 @@ def _recipients(tok, event: str) -> list:
         for c in t.children:
             if c.dep_ in ("dobj", "dative", "iobj") and c.pos_ in ("PROPN", "NOUN", "PRON"):
                 out.append(c)
-            elif c.dep_ == "prep" and c.lower_ in ARG_PREPS | ({"of"} if t.pos_ == "NOUN" else set()):
+            elif c.dep_ == "prep" and c.lower_ in ARG_PREPS | ({"of", "over"} if t.pos_ == "NOUN" else set()):
                 out.extend(_children(c, "pobj"))
             elif c.dep_ in ("ccomp",) and event == "REQUEST":
                 out.extend(_children(c, "nsubj"))
