@@ -737,3 +737,23 @@ def test_words_of_blame_and_voiced_concern_accuse(code):
     assert countries(e.recipient) == {"CHL"}
     assert "ACCUSE" not in {e.event for e in code("The UN expressed concern over the escalation.")}
     assert "ACCUSE" not in {e.event for e in code("Peru termed the talks with Chile constructive.")}
+
+
+def test_being_in_contact_and_speaking_are_consultations(code):
+    evs = code("Peru's vice president had been in contact with senior Chilean and Bolivian officials for 48 hours.")
+    assert {("CONSULT", frozenset({"PER"}), frozenset({"CHL", "BOL"}))} <= summary(evs)
+    evs = code("Chile and Peru fought for days. Chile blamed Peru for the war. "
+               "Military officials from both countries spoke on Saturday afternoon to finalize the terms.")
+    assert ("CONSULT", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+    assert "CONSULT" not in {e.event for e in code("The Chilean minister spoke to reporters in Lima.")}
+
+
+def test_a_call_held_is_no_demand_a_call_for_something_is(code):
+    evs = code("Biden will host the Chilean leader for lunch, which will follow a call he held with the Peruvian president.")
+    assert "REQUEST" not in {e.event for e in evs}
+    assert "REQUEST" in {e.event for e in code("Chile issued a call for restraint by Peru.")}
+
+
+def test_a_measure_hits_each_nationality_named(code):
+    e = one(code("Peru expelled two Chilean and Bolivian diplomats."), "SANCTION")
+    assert countries(e.recipient) == {"CHL", "BOL"}

@@ -31,7 +31,7 @@ from .grammar import (
 )
 from .roles import (
     _actor_mentions, _both_as_recipients, _both_sides, _counterpart_named, _doers_named_in, _is_actorish,
-    _main_counterpart, _measure_target, _mention_for, _other_party, _other_side_of, _people_like,
+    _main_counterpart, _measure_target, _mention_for, _nationalities, _other_party, _other_side_of, _people_like,
     _people_of, _place_of, _place_of_act, _recipient_mentions, _sector, _side,
     _state_doer, _unidentified, _victims,
 )
@@ -498,6 +498,10 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     event, mode, flags = _shift(event, mode, flags, tok, r)
     actor_countries = {ctx.country_of(m.id) for m in actors} - {None}
     recips = _recipient_mentions(tok, trig, event, verb, actors, ctx) or _both_as_recipients(tok, verb, actor_countries, ctx)
+    if not recips and trig.pos == "phrase" and (last := first.doc[first.i + n - 1]).dep_ == "prep":
+        # "in contact with Chilean and Bolivian officials": the phrase's own preposition names them
+        recips = [m for p in _children(last, "pobj") for x in (_nationalities(p) or _expand_conj(p))
+                  if (m := _mention_for(x, ctx)) is not None and _is_actorish(m, ctx) and ctx.country_of(m.id) not in actor_countries]
     if not actors:
         # the victims of an act with no named doer: people of a known country ("two Iraqi youths")
         recips = recips or [m for v in _victims(tok, verb) if (m := _mention_for(v, ctx)) is not None

@@ -260,7 +260,7 @@ def _recipient_tokens(tok, trig: Trigger, event: str, verb) -> list:
     """Recipient candidates of a trigger; for a noun on its light verb, the verb's
     dative, or its with/to-phrase where the parse hangs it there ("held a meeting
     [with X]")."""
-    cands = _recipients(tok, event)
+    cands = [x for t in _recipients(tok, event) for x in (_nationalities(t) or [t])]  # "Chilean and Bolivian officials"
     if trig.pos != "verb" and verb.i != tok.i and verb.lemma_.lower() in LIGHT_VERBS | trig.needs_verb:
         cands += [c for c in verb.children if c.dep_ in ("dative", "iobj")]
         if not cands:
