@@ -228,7 +228,8 @@ def _directed(ev: Event, ctx: Context, r: Rules, tok=None) -> list[Event]:
     """A joint act ("Chile and Peru agreed to ...", "the two leaders met") is one directed
     event from each side to the other (the dyadic convention of ICEWS and POLECAT); a third
     party named with it (a mediator) is not its recipient. So is any act two sides do to
-    each other ("accused each other", "exchanged fire", "clashed")."""
+    each other ("accused each other", "exchanged fire", "clashed"). An act that reads the
+    same from either side (``symmetric``: a meeting) stays one event."""
     mutual = tok is not None and _reciprocal(tok)
     if ev.event not in r.joint and not (mutual and (not ev.recipient_mentions or _each_other(tok))):
         return [ev]
@@ -245,6 +246,8 @@ def _directed(ev: Event, ctx: Context, r: Rules, tok=None) -> list[Event]:
         e.actor_mentions = list(mids)
         e.recipient_mentions = [m for other, ms in sides.items() if other != country for m in ms]
         out.append(e)
+        if ev.event in r.symmetric:
+            break  # one meeting, one event: the same seen from the other side
     return out
 
 
@@ -523,6 +526,9 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             _state_doer(verb, recips, speaker, ctx) if sector != "UAF" else _unidentified(verb, sent, recips, ctx, sector))
     if trig.needs_recipient and not recips and not _counterpart_named(tok, trig, event, verb, actors, ctx):
         return None
+    if not recips and event == "ASSAULT" and _retaliates(first, verb):
+        # aimed back at whoever struck first: the other side, not whoever else the sentence names
+        recips = _main_counterpart(ctx, actor_countries)
     if not recips:
         recips = _other_party(sent, tok, ctx, actor_countries)
     if not recips and (event == "PROTEST" and sides == {"society"} or event in PLACE_RECIPIENT):

@@ -91,6 +91,7 @@ class Rules:
     learned_floor: float = 0.1  # ... when it gives the rule's type less than this
     addressed: frozenset[str] = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "AGREE"})
     joint: frozenset[str] = frozenset({"AGREE", "CONSULT", "COOPERATE", "CONCEDE", "SUPPORT"})
+    symmetric: frozenset[str] = frozenset({"CONSULT", "COOPERATE"})
     agentless: dict[str, str] = field(default_factory=lambda: {"ASSAULT": "UAF"})  # type -> sector of an unnamed doer
     light_nouns: dict[str, list[Trigger]] = field(default_factory=dict)  # noun -> its needs_verb triggers
     event_nouns: frozenset[str] = frozenset()  # nouns that name an act ("attack", "talks"), never a doer
@@ -139,6 +140,7 @@ def rules() -> Rules:
     r.learned_floor = data.get("learned", {}).get("floor", r.learned_floor)
     r.agentless = dict(_GRAMMAR.get("agentless", r.agentless))
     r.joint = frozenset(_GRAMMAR.get("joint", r.joint))
+    r.symmetric = frozenset(_GRAMMAR.get("symmetric", r.symmetric))
     r.addressed = frozenset(_GRAMMAR.get("addressed", r.addressed))
     for name in ("future_as", "conditional_as", "negated_as", "conditional_future_as"):
         setattr(r, name, {k: _type_mode(v) for k, v in data.get(name, {}).items()})

@@ -246,13 +246,21 @@ def _of_speakers_side(m: Mention, tok, speaker: int | None, ctx: Context) -> Men
 
 
 def _nationalities(noun) -> list:
-    """"Hungarian and Romanian officials", "French and Egyptian warships": one actor per
-    coordinated national adjective, not one for the whole phrase."""
+    """"Hungarian and Romanian officials", "French and Egyptian warships", "the army
+    chiefs (DGMOs) of India and Pakistan": one actor per coordinated nationality or
+    country, not one for the whole phrase."""
     for c in noun.children:
         if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE"):
             conj = [x for x in c.children if x.dep_ == "conj" and x.ent_type_ in ("NORP", "GPE")]
             if conj:
                 return [c, *conj]
+    for n in (noun, *[c for c in noun.children if c.dep_ == "appos"]):
+        for c in n.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    conj = [x for x in p.conjuncts if x.ent_type_ in ("NORP", "GPE")]
+                    if p.dep_ == "pobj" and p.ent_type_ in ("NORP", "GPE") and conj:
+                        return [p, *conj]
     return []
 
 
