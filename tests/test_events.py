@@ -769,3 +769,16 @@ def test_officials_of_two_countries_deliberating_is_one_consultation(code):
     evs = code("The army chiefs (DGMOs) of Chile and Peru on Monday deliberated on ways to avoid clashes.")
     talks = [e for e in evs if e.event == "CONSULT"]
     assert len(talks) == 1 and countries(talks[0].actor) | countries(talks[0].recipient) == {"CHL", "PER"}
+
+
+def test_a_negation_across_a_semicolon_is_not_the_first_clauses(code):
+    evs = code("Chile and Peru fought for a week. Chile blamed Peru. The two army chiefs agreed on the need "
+               "for immediate steps to reduce troop deployments; both sides must not fire a single shot.")
+    assert "AGREE" in {e.event for e in evs} and "REJECT" not in {e.event for e in evs}
+    assert "REJECT" in {e.event for e in code("Chile did not agree to consider the Peruvian offer.")}
+
+
+def test_a_habit_is_no_act_and_a_warning_no_demand(code):
+    evs = code("\"Chile must wait for our response,\" the Peruvian general warned. "
+               "Peru has always worked for regional peace with Chile.")
+    assert {e.event for e in evs} == {"THREATEN"}

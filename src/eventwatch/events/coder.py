@@ -23,7 +23,7 @@ from .dates import (
     _event_date,
 )
 from .grammar import (
-    BACKGROUND_MARKS, Context, ENDING_VERBS, PLEDGE_NOUNS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
+    BACKGROUND_MARKS, Context, ENDING_VERBS, HABITUAL, PLEDGE_NOUNS, WARNING_VERBS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
     PLACE_RECIPIENT, RECIPROCAL_VERBS, RETALIATION, Rules, Trigger, VERBAL,
     _ancestors, _children, _complement_words, _expand_conj, _flags, _headline_passive, _matches,
     _mention_covering, _past_quantity, _speaker_at, _subject, _type_mode, _verb_of,
@@ -446,6 +446,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None
     if trig.objects and not _object_ok(tok, trig, comp, ctx):
         return None
+    if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for t in (tok, verb) for c in t.children):
+        return None  # "has always worked for peace": a stance over time, not an act
     if _any_of(tok):
         return None  # "any aggression will be met with force", "any attempt to block": no act
     if trig.needs_modal and trig.pos == "noun" and tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in ENDING_VERBS:
@@ -484,6 +486,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             return None
         if not _is_actorish(_mention_for(subj, ctx, True), ctx) and not _both_sides(subj, ctx):
             return None  # "this blame game must come to a halt": no party is told what it must do
+        if any(a.lemma_.lower() in WARNING_VERBS for a in _ancestors(verb, 2)):
+            return None  # "India must wait for our response, he warned": the warning is the act
         if verb.dep_ in ("acl", "ccomp") and verb.head.lemma_.lower() in PLEDGE_NOUNS:
             return None  # "the commitment that both sides must not fire": agreed, not demanded
         sides = {ctx.country_of(m.id) for m in _both_sides(subj, ctx)} - {None}

@@ -32,6 +32,8 @@ RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
 ENDING_VERBS = frozenset(_GRAMMAR.get("ending_verbs", []))
 REFERENCE_HEADS = frozenset(_GRAMMAR.get("reference_heads", []))
 PLEDGE_NOUNS = frozenset(_GRAMMAR.get("pledge_nouns", []))
+HABITUAL = frozenset(_GRAMMAR.get("habitual_adverbs", []))
+WARNING_VERBS = frozenset(_GRAMMAR.get("warning_verbs", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -383,11 +385,24 @@ def _ancestors(tok, n: int = 4):
         yield t
 
 
+def _governors(verb):
+    """The verbs a clause hangs from ("plans to raise", "may be considered"), stopping at
+    a coordinated or juxtaposed clause or a semicolon: in "agreed on steps; both must not
+    fire", the second clause's negation is not the first one's."""
+    t = verb
+    for a in _ancestors(verb):
+        lo, hi = sorted((t.i, a.i))
+        if t.dep_ in ("conj", "parataxis") or any(x.text == ";" for x in verb.doc[lo:hi]):
+            return
+        yield a
+        t = a
+
+
 def _flags(tok, verb, r: Rules, in_speech: bool) -> list[str]:
     """Auxiliary flags from the words around the trigger and the verbs it hangs from
     ("will not consider", "plans to raise the issue of sanctions", "may be considered")."""
     flags = []
-    chain = [tok, verb] + [a for a in _ancestors(verb) if a.pos_ in ("VERB", "AUX", "ADJ") and a.lemma_.lower() not in r.speech_verbs][:2]
+    chain = [tok, verb] + [a for a in _governors(verb) if a.pos_ in ("VERB", "AUX", "ADJ") and a.lemma_.lower() not in r.speech_verbs][:2]
     words = {c.lower_ for t in chain for c in t.children if c.dep_ in ("aux", "neg", "advmod", "mark", "auxpass", "det")}
     lemmas = {t.lemma_.lower() for t in chain[1:]} - {tok.lemma_.lower()}
     if words & r.negation or any(c.dep_ == "neg" for t in chain[:2] for c in t.children):
