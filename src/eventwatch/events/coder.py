@@ -446,8 +446,9 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None
     if trig.objects and not _object_ok(tok, trig, comp, ctx):
         return None
-    if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for t in (tok, verb) for c in t.children):
-        return None  # "has always worked for peace": a stance over time, not an act
+    if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for t in (tok, verb) for c in t.children) \
+            and not any(c.tag_ == "MD" for c in verb.children):
+        return None  # "has always worked for peace": a stance over time ("will always" is a promise)
     if _any_of(tok):
         return None  # "any aggression will be met with force", "any attempt to block": no act
     if trig.needs_modal and trig.pos == "noun" and tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in ENDING_VERBS:
