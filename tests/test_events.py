@@ -782,3 +782,10 @@ def test_a_habit_is_no_act_and_a_warning_no_demand(code):
     evs = code("\"Chile must wait for our response,\" the Peruvian general warned. "
                "Peru has always worked for regional peace with Chile.")
     assert {e.event for e in evs} == {"THREATEN"}
+
+
+def test_revoking_a_visa_scheme_is_a_sanction_not_an_easing(code):
+    evs = code("Chile has revoked the visa exemption scheme for Peruvian nationals, effectively banning their travel to Chile.")
+    assert ("SANCTION", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
+    assert "CONCEDE" not in {e.event for e in evs}
+    assert "CONCEDE" in {e.event for e in code("Chile cancelled the charges against the Peruvian sailors.")}

@@ -316,6 +316,8 @@ def _complement_words(tok, skip: frozenset = frozenset()) -> set[str]:
             continue
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and tok.pos_ in ("VERB", "AUX"):
             continue  # "closed the border and cancelled the visas": the second act's object is its own
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and not any(g.dep_ in ("mark", "aux") for g in c.children):
+            continue  # "revoked the scheme, effectively banning travel": a consequence, not the object
         patient = c.dep_ == "nsubj" and _headline_passive(tok)  # "Visa scheme for Peruvians cancelled"
         if patient or c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "prep", "attr", "nsubjpass", "advcl", "acl", "compound", "amod", "conj", "prt", "dative", "oprd", "acomp"):
             out.add(c.lemma_.lower())
