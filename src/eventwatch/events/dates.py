@@ -40,7 +40,7 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
         if shared is not None:
             return _day_of(shared), "timex"  # "the DGMOs on Monday deliberated ... and agreed ..."
         said = _said_on(verb, in_sent)
-        if said is not None and (_present(verb) or _perfect(verb)):
+        if said is not None and (_present(verb) or _perfect(verb) or _backshifted(verb)):
             return _day_of(said), "timex"  # "India declared on Saturday that it is freezing imports"
     if verb.i != tok.i and not statement:
         return None, None
@@ -88,6 +88,14 @@ def _said_on(verb, timexes):
 def _perfect(verb) -> bool:
     """"has expelled", "have agreed": a present perfect, news's form for a fresh act."""
     return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in PRESENT_TAGS for c in verb.children)
+
+
+def _backshifted(verb) -> bool:
+    """"said on Friday that it was maintaining its readiness": a past progressive reported
+    by a past saying is the speaker's present (sequence of tenses), dated by the saying.
+    Only reached under a verb of saying; a simple past there ("said that India attacked")
+    is an earlier act and stays undated."""
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ == "VBD" for c in verb.children)
 
 
 def _day_of(tx) -> str | None:

@@ -1,0 +1,43 @@
+"""The date of an act (issue 12), through the real per-document stages on made-up
+sentences: other countries, other wordings than the development set's. Published
+2024-03-14, a Thursday, unless a test says otherwise."""
+from __future__ import annotations
+
+import pytest
+
+from eventwatch import actors, pipeline
+from eventwatch.model import Document
+from eventwatch.settings import Options
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return pipeline.Reader(Options(workers=1))
+
+
+@pytest.fixture(scope="module")
+def code(reader):
+    def run(text: str, published: str | None = "2024-03-14"):
+        doc = Document(id="t", text=text, content_hash=str(hash(text)), published=published)
+        analysis = reader._analyse(doc, reader.nlp(text))
+        pipeline.finish([analysis], actors.resolve_people([analysis], reader.registry.people))
+        return analysis.events
+    return run
+
+
+def one(evs, event: str):
+    found = [e for e in evs if e.event == event]
+    assert found, f"no {event} in {[(e.event, e.date) for e in evs]}"
+    return found[0]
+
+
+# --- a past progressive under a dated saying is the speaker's present ---------------------
+
+def test_a_backshifted_progressive_takes_the_date_of_its_saying(code):
+    e = one(code("Chile said on Monday that it was expelling two Peruvian diplomats."), "SANCTION")
+    assert e.date == "2024-03-11"
+
+
+def test_a_simple_past_under_a_dated_saying_stays_undated(code):
+    e = one(code("Chile said on Monday that Peruvian troops attacked its border post."), "ASSAULT")
+    assert e.date is None  # an earlier act, on a day the text does not give
