@@ -41,3 +41,17 @@ def test_a_backshifted_progressive_takes_the_date_of_its_saying(code):
 def test_a_simple_past_under_a_dated_saying_stays_undated(code):
     e = one(code("Chile said on Monday that Peruvian troops attacked its border post."), "ASSAULT")
     assert e.date is None  # an earlier act, on a day the text does not give
+
+
+# --- a quoted accusation is dated by its saying, not by the act it describes -------------
+
+def test_a_time_inside_a_quoted_accusation_dates_the_act_not_the_accusation(code):
+    evs = code("“Armenia last night took a blatant military act of aggression against Azerbaijan,” "
+               "the defence ministry spokesman said.")
+    assert one(evs, "ACCUSE").date is None  # not 2024-03-13: the statement's own day is not given
+
+
+def test_a_quoted_accusation_takes_the_date_of_its_saying(code):
+    evs = code("“Armenia last night took a blatant military act of aggression against Azerbaijan,” "
+               "the defence ministry spokesman said on Tuesday.", published="2024-03-15")
+    assert one(evs, "ACCUSE").date == "2024-03-12"  # the saying's Tuesday, not the night before publication

@@ -515,7 +515,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None  # "three people were killed": no party of any known country or name, no dyad to record
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     text = sent.text.strip()
-    date, source = _event_date(tok, verb, ctx, sent, trig.speech)
+    date, source = _event_date(tok, verb, ctx, sent, trig.speech, event)
     if source == "report" and event not in VERBAL:
         date, source = None, None  # an act under way ("is visiting") is not dated by its report
     return Event(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .grammar import PRESENT_TAGS, SPAN_PREPS, Context, _ancestors, _present, rules
 
 
-def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | None, str | None]:
+def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | None = None) -> tuple[str | None, str | None]:
     """(date, where from): the date of the trigger's clause if the text gives one ("timex"),
     else the report's date for a present or future statement ("report"), else nothing: a
     noun for an earlier act ("X's call for talks") takes no date from the verb it hangs
@@ -15,6 +15,15 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
     in_sent = [t for t in ctx.timexes if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
                and not (t.value or "").endswith("_REF")  # "recently", "now" say nothing of the date
                and not _names_a_thing(t, sent, tok)]
+    # a speech trigger, or a quoted judgement of an act ("a blatant act of aggression")
+    quote = _quote_at(ctx, tok.idx) if statement or event == "ACCUSE" and tok.pos_ in ("NOUN", "ADJ") else None
+    if quote is not None:
+        # an accusation made in a quotation ("'India last night attacked us,' the army said")
+        # is dated by its saying, not by the time of the act it describes
+        said = _said_on(verb, [t for t in in_sent if not quote.start <= t.start < quote.end])
+        if said is not None:
+            return _day_of(said), "timex"
+        in_sent = []
     if verb.dep_ == "relcl" and any(c.lower_ == "when" for c in verb.children):
         when = next((t for t in ctx.timexes if t.start <= verb.head.idx < t.end and t.type in ("DATE", "TIME")), None)
         if when is not None:
@@ -45,6 +54,11 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
     if verb.i != tok.i and not statement:
         return None, None
     return (ctx.published, "report") if _present(verb) and ctx.published else (None, None)
+
+
+def _quote_at(ctx: Context, char: int):
+    """The direct quotation the character at ``char`` is in, if any."""
+    return next((q for q in ctx.quotes if q.direct and q.start <= char < q.end), None)
 
 
 def _shared_by_conjuncts(verb, timexes):
