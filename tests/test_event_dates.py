@@ -55,3 +55,17 @@ def test_a_quoted_accusation_takes_the_date_of_its_saying(code):
     evs = code("“Armenia last night took a blatant military act of aggression against Azerbaijan,” "
                "the defence ministry spokesman said on Tuesday.", published="2024-03-15")
     assert one(evs, "ACCUSE").date == "2024-03-12"  # the saying's Tuesday, not the night before publication
+
+
+# --- relative times of the news day date the act (mechanism 5 of issue 12) ---------------
+
+@pytest.mark.parametrize(("text", "event", "date"), [
+    ("Azerbaijani troops shelled Armenian positions overnight Tuesday, officials said.", "ASSAULT", "2024-03-12"),
+    ("Russian drones struck Ukrainian power plants in the early hours of Wednesday.", "ASSAULT", "2024-03-13"),
+    ("Kenyan police arrested two Ugandan soldiers yesterday.", "COERCE", "2024-03-13"),
+    ("Colombia expelled a Venezuelan diplomat earlier today, the ministry said.", "SANCTION", "2024-03-14"),
+    ("Serbian police detained a Kosovo official this morning.", "COERCE", "2024-03-14"),
+    ("Sudan accused Chad of arming rebels last night.", "ACCUSE", "2024-03-13"),
+])
+def test_relative_times_of_the_news_day_date_the_act(code, text, event, date):
+    assert one(code(text), event).date == date

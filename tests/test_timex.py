@@ -434,3 +434,19 @@ def test_never_raises_on_arbitrary_text(text: str, dct: str | None) -> None:
 def test_a_position_word_before_a_bare_determiner_does_not_crash() -> None:
     # "later following week" once left "following" as a determiner with no step (KeyError).
     assert tag("The talks resumed later following week.", "2025-11-12") == []
+
+
+# --------------------------------------------------------------------------- a night named by its weekday (issue 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("Drones hit the depot overnight Tuesday, the governor said.", "overnight Tuesday", "2024-03-12TNI"),
+        ("Shelling went on Monday overnight near the river.", "Monday overnight", "2024-03-11TNI"),
+        ("Missiles struck the port overnight into Wednesday.", "overnight into Wednesday", "2024-03-12TNI"),
+        ("Rockets fell on the town overnight.", "overnight", "2024-03-13TNI"),  # the night before the DCT
+    ],
+)
+def test_overnight_with_a_weekday_is_one_night(text: str, phrase: str, expected: str) -> None:
+    assert value(text, "2024-03-14", phrase) == expected  # a Thursday

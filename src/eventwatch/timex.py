@@ -1115,6 +1115,18 @@ def _overnight(m: re.Match[str], ctx: _Ctx) -> _Cand:
     return _Cand(m.start(), m.end(), "DATE", _deictic(lambda d: _day_value(d + dt.timedelta(days=off))), prio=1)
 
 
+@_rule(rf"\b(?:overnight\s+(?:(?P<into>into|to)\s+|on\s+)?(?P<wd>{_WEEKDAY})|(?P<wd2>{_WEEKDAY})\s+overnight)\b(?!-)")
+def _overnight_weekday(m: re.Match[str], ctx: _Ctx) -> _Cand:
+    """"overnight Tuesday", "Tuesday overnight": Tuesday's night; "overnight into Wednesday":
+    the night before Wednesday. One expression, so the bare "overnight" (the night before
+    the DCT) does not compete with the weekday for the act it dates."""
+    wd = _WEEKDAYS[(m.group("wd") or m.group("wd2")).lower()]
+    back = 1 if m.group("into") else 0
+    fut = ctx.future(m.start(), m.end())
+    return _Cand(m.start(), m.end(), "TIME",
+                 _deictic(lambda d: f"{_day_value(_weekday_date(d, wd, fut) - dt.timedelta(days=back))}TNI"), prio=2)
+
+
 @_rule(rf"\b(?P<wd>{_WEEKDAY})(?:\s+(?P<part>{_PART}))?\b(?!-)")
 def _weekday(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
     """A bare weekday: the most recent one on or before the DCT, the next one in a future sentence."""
