@@ -69,3 +69,17 @@ def test_a_quoted_accusation_takes_the_date_of_its_saying(code):
 ])
 def test_relative_times_of_the_news_day_date_the_act(code, text, event, date):
     assert one(code(text), event).date == date
+
+
+# --- present statements of a page dated the morning after its news -----------------------
+
+def test_a_quoted_present_statement_takes_the_day_its_lead_dates_the_news(code):
+    evs = code("Chile and Peru accused each other of violating the truce on Wednesday, hours after agreeing to it.\n\n"
+               "“We call upon Peru to respect the truce,” the Chilean foreign minister told a news conference.")
+    assert one(evs, "REQUEST").date == "2024-03-13"  # the page appeared on Thursday
+
+
+def test_a_lead_dated_days_before_publication_leaves_statements_on_the_publication_date(code):
+    evs = code("Chile and Peru accused each other of violating the truce on Monday, hours after agreeing to it.\n\n"
+               "“We call upon Peru to respect the truce,” the Chilean foreign minister told a news conference.")
+    assert one(evs, "REQUEST").date == "2024-03-14"  # a follow-up page: the statement is its own news

@@ -4,6 +4,8 @@ time that names a thing ("the 1972 Simla Agreement") or bounds a span ("since 19
 and never a date the text does not give."""
 from __future__ import annotations
 
+import datetime as dt
+
 from .grammar import PRESENT_TAGS, SPAN_PREPS, Context, _ancestors, _present, rules
 
 
@@ -53,7 +55,40 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
             return _day_of(said), "timex"  # "India declared on Saturday that it is freezing imports"
     if verb.i != tok.i and not statement:
         return None, None
-    return (ctx.published, "report") if _present(verb) and ctx.published else (None, None)
+    day = _news_day(ctx, sent.doc)
+    return (day, "report") if _present(verb) and day else (None, None)
+
+
+_NEWS_DAY_SPAN = 1  # a page dated the morning after its news (time zones, overnight editions)
+
+
+def _news_day(ctx: Context, doc) -> str | None:
+    """The day a report's present statements are dated by: its publication date, unless its
+    lead sentence dates its own act to the day before ("accused each other on Saturday" in
+    a page dated Sunday): the statements it quotes without a day of their own were made at
+    that news, not on the day the page appeared. A lead time that dates something else (a
+    clause of its own, an earlier attack) or a day further back changes nothing."""
+    pub = ctx.published
+    if not pub or len(pub) != 10 or not pub[:4].isdigit():
+        return pub
+    lead = next((s for s in doc.sents if s.text.rstrip().endswith((".", "!", "?", '"', "”"))), None)
+    if lead is None:
+        return pub
+    root = lead.root
+    for tx in ctx.timexes:
+        if not lead.start_char <= tx.start < lead.end_char or tx.type not in ("DATE", "TIME"):
+            continue
+        toks = [t for t in lead if tx.start <= t.idx < tx.end]
+        v = _day_of(tx)
+        if toks and v and len(v) == 10 and v[:4].isdigit() and v < pub and _days_between(v, pub) <= _NEWS_DAY_SPAN \
+                and any(t.i in {x.i for x in root.subtree} and _hops(t, root) <= 4 for t in toks) \
+                and not any(_in_other_clause(t, root) for t in toks):
+            return v
+    return pub
+
+
+def _days_between(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
 
 def _quote_at(ctx: Context, char: int):
