@@ -83,3 +83,29 @@ def test_a_lead_dated_days_before_publication_leaves_statements_on_the_publicati
     evs = code("Chile and Peru accused each other of violating the truce on Monday, hours after agreeing to it.\n\n"
                "“We call upon Peru to respect the truce,” the Chilean foreign minister told a news conference.")
     assert one(evs, "REQUEST").date == "2024-03-14"  # a follow-up page: the statement is its own news
+
+
+# --- the occasion of a lead's dated saying ------------------------------------------------
+
+LEAD = "Chile on Wednesday said that it was closing two border crossings with Peru.\n\n"
+
+
+def test_a_later_saying_by_the_same_side_takes_the_leads_day(code):
+    e = one(code(LEAD + "Chile warned that it keeps the right to respond."), "THREATEN")
+    assert (e.date, e.date_source) == ("2024-03-13", "lead")
+
+
+@pytest.mark.parametrize("later", [
+    "Peru warned that it keeps the right to respond.",  # another side: another occasion
+    "Chile had warned that it keeps the right to respond.",  # past perfect: background
+    "Chile warned last month that it keeps the right to respond.",  # a time of its own
+])
+def test_other_sayings_do_not_take_the_leads_day(code, later):
+    evs = [e for e in code(LEAD + later) if e.event == "THREATEN"]
+    assert all(e.date != "2024-03-13" for e in evs)
+
+
+def test_no_dated_saying_in_the_lead_shares_nothing(code):
+    e = one(code("Chile is closing two border crossings with Peru.\n\n"
+                 "Chile warned that it keeps the right to respond."), "THREATEN")
+    assert e.date_source != "lead"

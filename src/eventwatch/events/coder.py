@@ -20,7 +20,7 @@ from importlib import resources
 
 from . import typer
 from .dates import (
-    _event_date,
+    _event_date, share_the_leads_saying,
 )
 from .grammar import (
     BACKGROUND_MARKS, Context, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
@@ -127,7 +127,9 @@ def code(doc, ctx: Context) -> list[Event]:
 
     ctx.country_of = cached
     try:
-        return _code(doc, ctx)
+        found = _code(doc, ctx)
+        share_the_leads_saying(found, doc, ctx)
+        return found
     finally:
         ctx.country_of = country_of
 

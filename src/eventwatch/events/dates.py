@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .grammar import PRESENT_TAGS, SPAN_PREPS, Context, _ancestors, _present, rules
+from .grammar import PRESENT_TAGS, SPAN_PREPS, VERBAL, Context, _ancestors, _mention_covering, _present, _subject, rules
 
 
 def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | None = None) -> tuple[str | None, str | None]:
@@ -199,3 +199,75 @@ def _hops(tok, ancestor) -> int:
     while t.i != ancestor.i and t.head.i != t.i and n < 20:
         t, n = t.head, n + 1
     return n
+
+
+def _lead(doc):
+    """The first sentence that ends as a sentence does (a headline has no final stop)."""
+    return next((s for s in doc.sents if s.text.rstrip().endswith((".", "!", "?", '"', "”"))), None)
+
+
+def _dated_saying(sent, ctx: Context) -> tuple[str, str] | None:
+    """(day, speaker's country) of a sentence that opens with a dated saying ("Pakistan on
+    Friday said that ...", "Islamabad: The army said on Thursday ..."): a verb of saying
+    with a time of its own that resolves to a day and a subject of a known country."""
+    r = rules()
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in r.speech_verbs:
+            continue
+        subj = _subject(verb)
+        m = _mention_covering(ctx, subj.idx) if subj is not None else None
+        country = ctx.country_of(m.id) if m is not None else None
+        if not country:
+            return None
+        for tx in ctx.timexes:
+            toks = [t for t in sent if tx.start <= t.idx < tx.end]
+            if toks and tx.type in ("DATE", "TIME") and any(t.head.i == verb.i or t.head.head.i == verb.i for t in toks):
+                day = _day_of(tx)
+                if day and len(day) == 10 and day[:4].isdigit():
+                    return day, country
+        return None
+    return None
+
+
+def _a_saying(sent, trigger: str | None) -> bool:
+    """Is the sentence itself a saying whose words are the act: a verb of saying at its root
+    ("He said that ... India's aggression"), or a verbal act that takes a clause ("he warned
+    that ...")? Not a reported act under it ("noted that the two sides agreed")."""
+    root = sent.root
+    if root.tag_ != "VBD" or any(c.dep_ in ("aux", "auxpass") for c in root.children):
+        return False  # not a simple past: "had accused", "would warn", "was told"
+    trig = next((t for t in sent if t.text == trigger), None) if trigger else None
+    if trig is None:
+        return False
+    if trig.i == root.i:
+        return any(c.dep_ == "ccomp" for c in root.children)
+    if root.lemma_.lower() not in rules().speech_verbs:
+        return False
+    return trig.pos_ != "VERB"  # a judgement in the words said ("aggression"), not an act told
+
+
+def share_the_leads_saying(events, doc, ctx: Context) -> None:
+    """A wire report that opens with a dated saying ("Pakistan on Friday said ...") goes on
+    to tell what the same side said on that occasion: a saying by that side told in the
+    simple past with no time of its own ("He said that ...", "he warned that ...") takes
+    the opening saying's day. A statement by another side, in another tense (background),
+    a planned or denied one, or an act reported inside a saying, takes nothing."""
+    lead = _lead(doc)
+    said = _dated_saying(lead, ctx) if lead is not None else None
+    if said is None:
+        return
+    day, country = said
+    for ev in events:
+        if ev.date or ev.date_source or ev.event not in VERBAL or {"future", "hypothetical", "negation"} & set(ev.aux):
+            continue
+        if {ctx.country_of(m) for m in ev.actor_mentions} != {country}:
+            continue
+        if len(ev.reports[0].evidence) != 1:
+            continue  # told in several sentences: which one the trigger is in is not kept
+        start = ev.reports[0].evidence[0].start
+        sent = next((s for s in doc.sents if s.start_char <= start < s.end_char), None)
+        if sent is None or sent.start == lead.start or not _a_saying(sent, ev.trigger):
+            continue
+        if any(sent.start_char <= tx.start < sent.end_char for tx in ctx.timexes):
+            continue  # a time of its own, resolved or not, is the sentence's to give
+        ev.date, ev.date_source = day, "lead"
