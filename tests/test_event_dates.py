@@ -109,3 +109,15 @@ def test_no_dated_saying_in_the_lead_shares_nothing(code):
     e = one(code("Chile is closing two border crossings with Peru.\n\n"
                  "Chile warned that it keeps the right to respond."), "THREATEN")
     assert e.date_source != "lead"
+
+
+# --- an act announced to take effect at once ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "event", "date"), [
+    ("Ghana closes its border with Togo with immediate effect, the interior ministry announced.", "COERCE", "2024-03-14"),
+    ("All flights from Chad to Sudan are suspended forthwith.", "SANCTION", "2024-03-14"),
+    ("Ghana is closing its border with Togo.", "COERCE", None),  # under way, not announced as done
+    ("Ghana closed its border with Togo with immediate effect.", "COERCE", None),  # past: the day is not given
+])
+def test_a_present_act_with_immediate_effect_is_dated_by_its_report(code, text, event, date):
+    assert one(code(text), event).date == date

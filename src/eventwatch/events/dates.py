@@ -5,6 +5,9 @@ and never a date the text does not give."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from functools import lru_cache
+from importlib import resources
 
 from .grammar import PRESENT_TAGS, SPAN_PREPS, VERBAL, Context, _ancestors, _mention_covering, _present, _subject, rules
 
@@ -56,7 +59,22 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
     if verb.i != tok.i and not statement:
         return None, None
     day = _news_day(ctx, sent.doc)
-    return (day, "report") if _present(verb) and day else (None, None)
+    if not (_present(verb) and day):
+        return None, None
+    return (day, "immediate") if _immediate(verb) else (day, "report")
+
+
+@lru_cache(maxsize=1)
+def _immediate_phrases() -> tuple[str, ...]:
+    data = tomllib.loads((resources.files("eventwatch") / "data" / "dates.toml").read_text("utf-8"))
+    return tuple(data["immediate"])
+
+
+def _immediate(verb) -> bool:
+    """Does the act's own clause say it takes effect at once ("is suspended forthwith",
+    "closes its airspace with immediate effect")? Then it happened when it was announced."""
+    words = " ".join(t.lower_ for t in verb.subtree if not _in_other_clause(t, verb))
+    return any(f" {p} " in f" {words} " for p in _immediate_phrases())
 
 
 _NEWS_DAY_SPAN = 1  # a page dated the morning after its news (time zones, overnight editions)
