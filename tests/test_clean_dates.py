@@ -80,3 +80,50 @@ def test_year_from_weekday_directly():
     assert clean.year_from_weekday("XXXX-02-29", "Peru on Thursday expelled two diplomats.", day) == "2024-02-29"
     assert clean.year_from_weekday("XXXX-02-29", "Peru on Friday expelled two diplomats.", day) is None  # no 2025-02-29
     assert clean.year_from_weekday("2025-07-21", "Peru on Monday expelled two diplomats.", day) is None  # a year already
+
+
+# --- the cascade's other forms -------------------------------------------------------------
+
+BODY = ("Ghana closed its border with Togo on Friday, the interior ministry said in a statement issued in Accra.\n\n"
+        "Traders were stranded at the Aflao crossing for hours.\n")
+
+
+def test_scraper_prefix_with_junk_glued_to_the_date():
+    doc = _page(" date 2025-05-07Skip to content\n\n" + BODY)
+    assert (doc.published, doc.published_from) == ("2025-05-07", "prefix")
+    assert "date 2025" not in doc.text and doc.text.startswith("Ghana closed")
+
+
+@pytest.mark.parametrize(("head", "published", "outlet"), [
+    ("ACCRA (Gulfwire), May 9, 2025 — ", "2025-05-09", "Gulfwire"),
+    ("NAIROBI (Eastwire), Sept 18, 2024: ", "2024-09-18", "Eastwire"),
+])
+def test_wire_dateline_with_the_agency_before_the_date(head, published, outlet):
+    doc = _page(head + BODY)
+    assert (doc.published, doc.published_from, doc.outlet) == (published, "dateline", outlet)
+    assert doc.text.startswith("Ghana closed")
+
+
+def test_dotted_day_month_year_stamp_is_a_byline_date():
+    doc = _page("Border row deepens as Ghana shuts crossing\n\n09.05.2025 | 14:10\n\n" + BODY)
+    assert (doc.published, doc.published_from) == ("2025-05-09", "byline")
+
+
+def test_a_version_number_is_no_date():
+    doc = _page("Border row deepens as Ghana shuts crossing\n\nApp version 1.2.2025 released\n\n" + BODY)
+    assert doc.published is None
+
+
+@pytest.mark.parametrize("stamp", ["Published on 10 May 2025", "Last Updated: May 10, 2025, 09:12 IST",
+                                   "PUBLISHED: 10 May 2025", "Updated - May 10, 2025 11:20 pm IST",
+                                   "By Staff Reporter | Published May 10, 2025", "Saturday, May 10, 2025"])
+def test_update_and_publication_stamps(stamp):
+    doc = _page(f"Border row deepens as Ghana shuts crossing\n\n{stamp}\n\n" + BODY)
+    assert (doc.published, doc.published_from) == ("2025-05-10", "byline")
+
+
+def test_a_dated_url_is_the_last_resort_after_a_yearless_dateline_without_weekday(today):
+    today("2025-11-20")
+    doc = _page("ACCRA, May 9 (Gulfwire) - Ghana closed its border with Togo, officials said.\n\nTraders waited.\n",
+                url="https://gulfwire.example/2025/05/10/ghana-closes-border")
+    assert (doc.published, doc.published_from) == ("2025-05-09", "dateline")  # the URL gives the year only

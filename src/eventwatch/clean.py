@@ -227,6 +227,8 @@ _DATE_FORMS = (
     re.compile(rf"(?i)(?<![\w-])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MON})(?:,\s*|\s+)(?P<y>(?:19|20)\d\d)(?!\d)"),
     re.compile(r"(?<![\d.-])(?P<y>(?:19|20)\d\d)[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])"),
     re.compile(rf"(?i)(?<=[a-z])(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>(?:19|20)\d\d)(?!\d)"),  # "By Ann LeeMay 07, 2025"
+    # "09.05.2025 | 14:10": with dots the order is day, month, year (slashes stay ambiguous)
+    re.compile(r"(?<![\w.])(?P<d>\d\d)\.(?P<m>\d\d)\.(?P<y>(?:19|20)\d\d)(?![\d.])"),
 )
 _DATE_NO_YEAR = re.compile(rf"(?i)(?<![\w-])(?:(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mon2>{_MON}))(?![\w])")
 
@@ -357,7 +359,7 @@ def _byline_date(paras: list[str], r: Rules) -> str | None:
     return None
 
 
-_PREFIX = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+|$)")
+_PREFIX = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?!\d)\s*")  # junk may follow glued on
 
 
 @dataclass
