@@ -121,3 +121,19 @@ def test_no_dated_saying_in_the_lead_shares_nothing(code):
 ])
 def test_a_present_act_with_immediate_effect_is_dated_by_its_report(code, text, event, date):
     assert one(code(text), event).date == date
+
+
+# --- a judgement in quoted words is a statement, dated as one ------------------------------
+
+@pytest.mark.parametrize(("text", "event"), [
+    ('Kenyan President Ruto added, "Uganda is a great friend of Kenya."', "SUPPORT"),
+    ('Ruto added: "We are going to make a trade deal with Uganda."', "AGREE"),
+])
+def test_a_present_judgement_in_quoted_words_is_dated_by_its_report(code, text, event):
+    assert one(code(text), event).date == "2024-03-14"
+
+
+def test_a_night_in_the_lead_does_not_move_the_news_day(code):
+    evs = code("Two Chilean soldiers died on Wednesday night after Peruvian shelling.\n\n"
+               "“We call upon Peru to stop the shelling,” the Chilean foreign minister told reporters.")
+    assert one(evs, "REQUEST").date == "2024-03-14"  # a night's news is told the next day

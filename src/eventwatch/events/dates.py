@@ -20,8 +20,11 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
     in_sent = [t for t in ctx.timexes if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
                and not (t.value or "").endswith("_REF")  # "recently", "now" say nothing of the date
                and not _names_a_thing(t, sent, tok)]
-    # a speech trigger, or a quoted judgement of an act ("a blatant act of aggression")
-    quote = _quote_at(ctx, tok.idx) if statement or event == "ACCUSE" and tok.pos_ in ("NOUN", "ADJ") else None
+    # a speech trigger, or a judgement in words quoted ("a blatant act of aggression", "a
+    # fantastic man", "a trade deal"): the saying is the act
+    judgement = event in VERBAL and tok.pos_ in ("NOUN", "ADJ") and _quote_at(ctx, tok.idx) is not None
+    statement = statement or judgement
+    quote = _quote_at(ctx, tok.idx) if statement else None
     if quote is not None:
         # an accusation made in a quotation ("'India last night attacked us,' the army said")
         # is dated by its saying, not by the time of the act it describes
@@ -94,8 +97,8 @@ def _news_day(ctx: Context, doc) -> str | None:
         return pub
     root = lead.root
     for tx in ctx.timexes:
-        if not lead.start_char <= tx.start < lead.end_char or tx.type not in ("DATE", "TIME"):
-            continue
+        if not lead.start_char <= tx.start < lead.end_char or tx.type != "DATE":
+            continue  # a night or an evening ("died on Wednesday night") is told the next day
         toks = [t for t in lead if tx.start <= t.idx < tx.end]
         v = _day_of(tx)
         if toks and v and len(v) == 10 and v[:4].isdigit() and v < pub and _days_between(v, pub) <= _NEWS_DAY_SPAN \
