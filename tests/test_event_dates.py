@@ -137,3 +137,21 @@ def test_a_night_in_the_lead_does_not_move_the_news_day(code):
     evs = code("Two Chilean soldiers died on Wednesday night after Peruvian shelling.\n\n"
                "“We call upon Peru to stop the shelling,” the Chilean foreign minister told reporters.")
     assert one(evs, "REQUEST").date == "2024-03-14"  # a night's news is told the next day
+
+
+# --- a lead in the present perfect is the report's news of the day --------------------------
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("Chile has expelled two Peruvian diplomats.\n\nThe ministry gave no reason.", "2024-03-14"),
+    ("Santiago: Chile has expelled two Peruvian diplomats.\n\nThe ministry gave no reason.", "2024-03-14"),
+    ("Chile expelled two Peruvian diplomats.\n\nThe ministry gave no reason.", None),  # simple past: a day not given
+    ("Peru recalled its ambassador to Chile on Tuesday.\n\nChile has also expelled two Peruvian diplomats.", None),
+])
+def test_a_present_perfect_lead_is_dated_by_its_report(code, text, date):
+    chile = [e for e in code(text) if e.event == "SANCTION" and {a["country"] for a in e.actor} == {"CHL"}]
+    assert chile and chile[0].date == date
+
+
+def test_a_lead_dated_by_the_perfect_keeps_its_date_when_retold_undated(code):
+    evs = code("Chile has expelled two Peruvian diplomats.\n\nThe expulsion of the diplomats by Chile angered Peru.")
+    assert one(evs, "SANCTION").date == "2024-03-14"

@@ -559,7 +559,9 @@ def _merge(into: Event, other: Event) -> None:
     spans = into.reports[0].evidence
     if all(s.start != other.reports[0].evidence[0].start for s in spans):
         spans.extend(other.reports[0].evidence)
-    if into.date != other.date and "timex" not in (into.date_source, other.date_source):
+    if {into.date_source, other.date_source} == {"perfect", None}:  # the lead dates it; the rest say nothing
+        into.date, into.date_source = into.date or other.date, "perfect"
+    elif into.date != other.date and "timex" not in (into.date_source, other.date_source):
         if into.event not in VERBAL or not (into.date or other.date):
             into.date, into.date_source = None, None  # tellings of an act disagree and no text dates it
         else:

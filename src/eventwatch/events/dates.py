@@ -62,9 +62,23 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
     if verb.i != tok.i and not statement:
         return None, None
     day = _news_day(ctx, sent.doc)
+    if day and not in_sent and verb.i == tok.i and _perfect(verb) and _leads(verb, sent):
+        return day, "perfect"  # "India has expelled a Pakistani official." opening the report
     if not (_present(verb) and day):
         return None, None
     return (day, "immediate") if _immediate(verb) else (day, "report")
+
+
+def _leads(verb, sent) -> bool:
+    """Is ``verb`` the main verb of the report's lead sentence (its first full sentence,
+    a place-name dateline before it allowed: "New Delhi: India has expelled ...")? A lead
+    in the present perfect is the report's news, of its day; the same tense later in the
+    text is often background ("Pakistan has closed its airspace")."""
+    lead = _lead(sent.doc)
+    if lead is None or lead.start != sent.start:
+        return False
+    root = sent.root
+    return verb.i == root.i or (verb.head.i == root.i and root.pos_ == "PROPN" and verb.dep_ in ("acl", "appos", "dep", "parataxis"))
 
 
 @lru_cache(maxsize=1)
