@@ -155,3 +155,17 @@ def test_a_present_perfect_lead_is_dated_by_its_report(code, text, date):
 def test_a_lead_dated_by_the_perfect_keeps_its_date_when_retold_undated(code):
     evs = code("Chile has expelled two Peruvian diplomats.\n\nThe expulsion of the diplomats by Chile angered Peru.")
     assert one(evs, "SANCTION").date == "2024-03-14"
+
+
+# --- no publication date: a weekday the text itself dates ----------------------------------
+
+def test_without_publication_date_a_weekday_tied_to_a_date_dates_the_act(code):
+    evs = code("Envoys of Chile and Peru met on Monday (March 3) in Lima.\n\n"
+               "Chile expelled two Peruvian diplomats on Monday.", published=None)
+    assert one(evs, "SANCTION").date == "XXXX-03-03"
+
+
+def test_without_publication_date_an_untied_weekday_stays_undated(code):
+    evs = code("Envoys of Chile and Peru met on March 3 in Lima.\n\n"
+               "Chile expelled two Peruvian diplomats on Monday.", published=None)
+    assert one(evs, "SANCTION").date is None  # which Monday the text does not say
