@@ -169,3 +169,11 @@ def test_without_publication_date_an_untied_weekday_stays_undated(code):
     evs = code("Envoys of Chile and Peru met on March 3 in Lima.\n\n"
                "Chile expelled two Peruvian diplomats on Monday.", published=None)
     assert one(evs, "SANCTION").date is None  # which Monday the text does not say
+
+
+@pytest.mark.parametrize("text", [
+    "Militias have attacked Malian army posts since 2012.",  # a span: the state of affairs, not the news
+    "Chile has suspended the 1984 Beagle Channel Treaty with Argentina.",  # a year naming a thing
+])
+def test_a_present_perfect_lead_with_any_time_in_it_is_not_dated_by_its_report(code, text):
+    assert all(e.date is None for e in code(text))

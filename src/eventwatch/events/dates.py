@@ -62,7 +62,8 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
     if verb.i != tok.i and not statement:
         return None, None
     day = _news_day(ctx, sent.doc)
-    if day and not in_sent and verb.i == tok.i and _perfect(verb) and _leads(verb, sent):
+    timeless = not any(sent.start_char <= t.start < sent.end_char for t in ctx.timexes)  # "since 2012" too
+    if day and timeless and verb.i == tok.i and _perfect(verb) and _leads(verb, sent):
         return day, "perfect"  # "India has expelled a Pakistani official." opening the report
     if not (_present(verb) and day):
         return None, None
