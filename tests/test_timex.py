@@ -434,3 +434,47 @@ def test_never_raises_on_arbitrary_text(text: str, dct: str | None) -> None:
 def test_a_position_word_before_a_bare_determiner_does_not_crash() -> None:
     # "later following week" once left "following" as a determiner with no step (KeyError).
     assert tag("The talks resumed later following week.", "2025-11-12") == []
+
+
+# --------------------------------------------------------------------------- a night named by its weekday (issue 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("Drones hit the depot overnight Tuesday, the governor said.", "overnight Tuesday", "2024-03-12TNI"),
+        ("Shelling went on Monday overnight near the river.", "Monday overnight", "2024-03-11TNI"),
+        ("Missiles struck the port overnight into Wednesday.", "overnight into Wednesday", "2024-03-12TNI"),
+        ("Rockets fell on the town overnight.", "overnight", "2024-03-13TNI"),  # the night before the DCT
+    ],
+)
+def test_overnight_with_a_weekday_is_one_night(text: str, phrase: str, expected: str) -> None:
+    assert value(text, "2024-03-14", phrase) == expected  # a Thursday
+
+
+# --------------------------------------------------------------------------- no DCT: weekdays the text dates (issue 12)
+
+
+def test_without_a_dct_a_weekday_the_text_dates_resolves_its_other_mentions() -> None:
+    text = "Envoys met on Monday (March 3) in Geneva. On Monday they also agreed to a prisoner swap."
+    assert [t.value for t in tag(text, None)] == ["XXXX-03-03", "XXXX-03-03", "XXXX-03-03"]
+
+
+def test_without_a_dct_a_weekday_and_full_date_tie_the_weekday() -> None:
+    text = "Rebels attacked on Thursday, March 6, 2025. Thursday's attack killed nine."
+    assert tag(text, None)[-1].value == "2025-03-06"  # 6 March 2025 was a Thursday
+
+
+def test_without_a_dct_a_weekday_the_calendar_contradicts_ties_nothing() -> None:
+    text = "Rebels attacked on Friday, March 6, 2025. Friday's attack killed nine."
+    assert tag(text, None)[-1].value is None
+
+
+def test_without_a_dct_a_weekday_tied_to_two_dates_stays_unresolved() -> None:
+    text = "Talks on Monday, March 3 and Monday, March 10 failed. On Monday the envoy left."
+    assert tag(text, None)[-1].value is None
+
+
+def test_with_a_dct_weekdays_resolve_against_it_as_before() -> None:
+    text = "Envoys met on Monday (March 3) in Geneva. On Monday they also agreed to a prisoner swap."
+    assert tag(text, "2025-03-12")[0].value == "2025-03-10"  # the DCT's last Monday, not the tie's

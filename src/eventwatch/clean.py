@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -226,6 +227,8 @@ _DATE_FORMS = (
     re.compile(rf"(?i)(?<![\w-])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MON})(?:,\s*|\s+)(?P<y>(?:19|20)\d\d)(?!\d)"),
     re.compile(r"(?<![\d.-])(?P<y>(?:19|20)\d\d)[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])"),
     re.compile(rf"(?i)(?<=[a-z])(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>(?:19|20)\d\d)(?!\d)"),  # "By Ann LeeMay 07, 2025"
+    # "09.05.2025 | 14:10": with dots the order is day, month, year (slashes stay ambiguous)
+    re.compile(r"(?<![\w.])(?P<d>\d\d)\.(?P<m>\d\d)\.(?P<y>(?:19|20)\d\d)(?![\d.])"),
 )
 _DATE_NO_YEAR = re.compile(rf"(?i)(?<![\w-])(?:(?P<mon>{_MON})\s+(?P<d>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mon2>{_MON}))(?![\w])")
 
@@ -297,6 +300,49 @@ def _with_year(value: str | None, year_from: list[str | None]) -> str | None:
     return value
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_LEAD_WEEKDAY = re.compile(r"(?i)(?:\b(?P<pre>[a-z]+)\s+)?\b(?P<wd>" + "|".join(_WEEKDAY_NAMES) + r")\b(?P<poss>['’]s)?")
+# A weekday after these words is not the dateline's own day ("next Friday", "since Monday").
+_NOT_THAT_DAY = frozenset({"next", "last", "this", "coming", "since", "until", "till", "before", "after", "by",
+                           "previous", "following", "from", "every", "each", "late"})
+# Years a year-less dateline may belong to: the run's year and the one before. A month-day's
+# weekday differs in any two consecutive years, so at most one fits; an older page whose
+# weekday happens to fit one of them is the risk, kept small by the narrow window.
+YEAR_WINDOW = 2
+
+
+def run_date() -> dt.date:
+    """Today, or the day ``EVENTWATCH_TODAY`` (YYYY-MM-DD) names: the end of the window a
+    year-less date is placed in, pinned by the tests so their result does not age."""
+    value = os.environ.get("EVENTWATCH_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def year_from_weekday(value: str | None, lead: str | None, today: dt.date | None = None) -> str | None:
+    """A year-less dateline date ("ISLAMABAD, May 16 (APP): Pakistan on Friday said ...")
+    given the year in which its month-day falls on the weekday its lead sentence names for
+    it: only when the sentence names exactly one weekday, plainly ("on Friday", "Friday"),
+    and exactly one year of the window ending at the run date fits. Else None."""
+    if not value or not value.startswith("XXXX-") or len(value) != 10 or not lead:
+        return None
+    first = re.split(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“])", lead.strip(), maxsplit=1)[0]
+    hits = list(_LEAD_WEEKDAY.finditer(first))
+    days = {m.group("wd").lower() for m in hits}
+    if len(days) != 1 or any((m.group("pre") or "").lower() in _NOT_THAT_DAY or m.group("poss") for m in hits):
+        return None  # none, several, or one that names another day ("next Friday", "Friday's attack")
+    wd = _WEEKDAY_NAMES.index(days.pop())
+    today = today or run_date()
+    fits = []
+    for y in range(today.year - YEAR_WINDOW + 1, today.year + 1):
+        try:
+            d = dt.date(y, int(value[5:7]), int(value[8:10]))
+        except ValueError:
+            continue
+        if d <= today and d.weekday() == wd:
+            fits.append(d)
+    return fits[0].isoformat() if len(fits) == 1 else None
+
+
 def _byline_date(paras: list[str], r: Rules) -> str | None:
     """A date in a byline or update stamp near the top ("By Ann Lee May 07, 2025",
     "Updated May 13th 2025, 21:36 IST", "Published on 10 May 2025"): a short line, not a
@@ -313,7 +359,7 @@ def _byline_date(paras: list[str], r: Rules) -> str | None:
     return None
 
 
-_PREFIX = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+|$)")
+_PREFIX = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?!\d)\s*")  # junk may follow glued on
 
 
 @dataclass
@@ -323,6 +369,7 @@ class _Cleaned:
     outlet: str | None
     dates: dict[str, str]  # where from -> date, every source found
     removed: list[str]
+    lead: str | None = None  # the dateline paragraph's text after the dateline
 
 
 def _clean_text(text: str, r: Rules, site_lines: frozenset[str] = frozenset()) -> _Cleaned:
@@ -352,6 +399,7 @@ def _clean_text(text: str, r: Rules, site_lines: frozenset[str] = frozenset()) -
         if label.lower().strip(" :|-") not in r.section_labels and site is None and _looks_like_name(label):
             site = label
     title = title_line
+    lead = None
     if title is None and len(paras) > 1 and _title_shaped(paras[0], r):
         title = paras.pop(0)
     for i in range(min(r.dateline_scan, len(paras))):
@@ -365,10 +413,11 @@ def _clean_text(text: str, r: Rules, site_lines: frozenset[str] = frozenset()) -
             outlet = dl_outlet or outlet
             if found:
                 dates["dateline"] = found
+                lead = rest
             break
     paras = _drop_trailing_block(paras, title, r, removed)
     paras = [r.dangling_tail.sub(".", p) for p in paras]
-    return _Cleaned(title, paras, outlet or site, dates, removed)
+    return _Cleaned(title, paras, outlet or site, dates, removed, lead)
 
 
 def _find_title(paras: list[str], r: Rules, site_lines: frozenset[str]) -> int | None:
@@ -495,6 +544,11 @@ def clean(raw: RawDocument) -> Document:
     if given or published:
         dates["metadata"] = given or published
     published, published_from = publication_date(dates, raw.url)
+    if published_from == "dateline" and published and published.startswith("XXXX"):
+        dated = year_from_weekday(published, c.lead)
+        if dated:
+            notes.append(f"the dateline's year {dated[:4]} follows from the weekday its lead names")
+            published = dated
     title = raw.title or title
     paras = c.paras
     if not paras:

@@ -1115,6 +1115,18 @@ def _overnight(m: re.Match[str], ctx: _Ctx) -> _Cand:
     return _Cand(m.start(), m.end(), "DATE", _deictic(lambda d: _day_value(d + dt.timedelta(days=off))), prio=1)
 
 
+@_rule(rf"\b(?:overnight\s+(?:(?P<into>into|to)\s+|on\s+)?(?P<wd>{_WEEKDAY})|(?P<wd2>{_WEEKDAY})\s+overnight)\b(?!-)")
+def _overnight_weekday(m: re.Match[str], ctx: _Ctx) -> _Cand:
+    """"overnight Tuesday", "Tuesday overnight": Tuesday's night; "overnight into Wednesday":
+    the night before Wednesday. One expression, so the bare "overnight" (the night before
+    the DCT) does not compete with the weekday for the act it dates."""
+    wd = _WEEKDAYS[(m.group("wd") or m.group("wd2")).lower()]
+    back = 1 if m.group("into") else 0
+    fut = ctx.future(m.start(), m.end())
+    return _Cand(m.start(), m.end(), "TIME",
+                 _deictic(lambda d: f"{_day_value(_weekday_date(d, wd, fut) - dt.timedelta(days=back))}TNI"), prio=2)
+
+
 @_rule(rf"\b(?P<wd>{_WEEKDAY})(?:\s+(?P<part>{_PART}))?\b(?!-)")
 def _weekday(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
     """A bare weekday: the most recent one on or before the DCT, the next one in a future sentence."""
@@ -1395,7 +1407,43 @@ def tag(text: str, dct: str | None) -> list[Timex]:
         if value and c.period and re.fullmatch(r"\d{4}-[QH]\d", value):
             st.period = value
         result.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod))
+    if dct is None:
+        _weekdays_the_text_dates(text, result)
     return result
+
+
+_TIED = re.compile(rf"^(?:on\s+)?(?P<wd>{_WEEKDAY})(?:['’]s)?\b")
+_BARE_WEEKDAY = re.compile(rf"^(?P<wd>{_WEEKDAY})$")
+
+
+def _weekdays_the_text_dates(text: str, found: list[Timex]) -> None:
+    """With no document date a bare weekday cannot be resolved, unless the text itself says
+    which day it means: a weekday written with its date ("Tuesday, April 22", "on Monday
+    (May 12)") ties that weekday to that date, and the text's other bare mentions of it
+    take the date too ("Tuesday's attack"). Only when the weekday fits the date's calendar
+    (when the year is given) and the text ties it to one date only."""
+    ties: dict[int, set[str]] = {}
+    for i, t in enumerate(found):
+        v = t.value or ""
+        if t.type != "DATE" or not re.fullmatch(r"(?:\d{4}|XXXX)-\d\d-\d\d", v):
+            continue
+        m = _TIED.match(t.text)
+        if m is None and i > 0 and _BARE_WEEKDAY.match(found[i - 1].text) \
+                and re.fullmatch(r"\s*[(,]?\s*", text[found[i - 1].end : t.start]):
+            m = _BARE_WEEKDAY.match(found[i - 1].text)  # "on Monday (May 12)"
+        if m is None:
+            continue
+        wd = _WEEKDAYS[m.group("wd").lower()]
+        if v[:4].isdigit() and dt.date.fromisoformat(v).isoweekday() != wd:
+            continue  # the text's weekday and date disagree: trust neither for the others
+        ties.setdefault(wd, set()).add(v)
+    for i, t in enumerate(found):
+        m = _BARE_WEEKDAY.match(t.text)
+        if m is None or t.value is not None or t.type != "DATE":
+            continue
+        dates = ties.get(_WEEKDAYS[m.group("wd").lower()], set())
+        if len(dates) == 1:
+            found[i] = Timex(t.start, t.end, t.text, t.type, next(iter(dates)), t.mod)
 
 
 _PRECISION = (

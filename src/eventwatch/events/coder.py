@@ -20,7 +20,7 @@ from importlib import resources
 
 from . import typer
 from .dates import (
-    _event_date,
+    _event_date, share_the_leads_saying,
 )
 from .grammar import (
     BACKGROUND_MARKS, Context, ENDING_VERBS, HABITUAL, PLEDGE_NOUNS, WARNING_VERBS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
@@ -131,7 +131,9 @@ def code(doc, ctx: Context) -> list[Event]:
 
     ctx.country_of = cached
     try:
-        return _code(doc, ctx)
+        found = _code(doc, ctx)
+        share_the_leads_saying(found, doc, ctx)
+        return found
     finally:
         ctx.country_of = country_of
 
@@ -550,7 +552,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         return None  # "three people were killed": no party of any known country or name, no dyad to record
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     text = sent.text.strip()
-    date, source = _event_date(tok, verb, ctx, sent, trig.speech)
+    date, source = _event_date(tok, verb, ctx, sent, trig.speech, event)
     if source == "report" and event not in VERBAL:
         date, source = None, None  # an act under way ("is visiting") is not dated by its report
     return Event(
@@ -630,6 +632,8 @@ def _merge(into: Event, other: Event, published: str | None = None) -> None:
         pass
     elif planned(into.date) and not planned(other.date):
         into.date, into.date_source = other.date, other.date_source
+    elif {into.date_source, other.date_source} == {"perfect", None}:  # the lead dates it; the rest say nothing
+        into.date, into.date_source = into.date or other.date, "perfect"
     elif into.date != other.date and "timex" not in (into.date_source, other.date_source):
         if into.event not in VERBAL or not (into.date or other.date):
             into.date, into.date_source = None, None  # tellings of an act disagree and no text dates it

@@ -4,10 +4,15 @@ time that names a thing ("the 1972 Simla Agreement") or bounds a span ("since 19
 and never a date the text does not give."""
 from __future__ import annotations
 
-from .grammar import PRESENT_TAGS, SPAN_PREPS, Context, _ancestors, _present, rules
+import datetime as dt
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from .grammar import PRESENT_TAGS, SPAN_PREPS, VERBAL, Context, _ancestors, _mention_covering, _present, _subject, rules
 
 
-def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | None, str | None]:
+def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | None = None) -> tuple[str | None, str | None]:
     """(date, where from): the date of the trigger's clause if the text gives one ("timex"),
     else the report's date for a present or future statement ("report"), else nothing: a
     noun for an earlier act ("X's call for talks") takes no date from the verb it hangs
@@ -15,6 +20,18 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
     in_sent = [t for t in ctx.timexes if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
                and not (t.value or "").endswith("_REF")  # "recently", "now" say nothing of the date
                and not _names_a_thing(t, sent, tok)]
+    # a speech trigger, or a judgement in words quoted ("a blatant act of aggression", "a
+    # fantastic man", "a trade deal"): the saying is the act
+    judgement = event in VERBAL and tok.pos_ in ("NOUN", "ADJ") and _quote_at(ctx, tok.idx) is not None
+    statement = statement or judgement
+    quote = _quote_at(ctx, tok.idx) if statement else None
+    if quote is not None:
+        # an accusation made in a quotation ("'India last night attacked us,' the army said")
+        # is dated by its saying, not by the time of the act it describes
+        said = _said_on(verb, [t for t in in_sent if not quote.start <= t.start < quote.end])
+        if said is not None:
+            return _day_of(said), "timex"
+        in_sent = []
     if verb.dep_ == "relcl" and any(c.lower_ == "when" for c in verb.children):
         when = next((t for t in ctx.timexes if t.start <= verb.head.idx < t.end and t.type in ("DATE", "TIME")), None)
         if when is not None:
@@ -40,11 +57,79 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool) -> tuple[str | N
         if shared is not None:
             return _day_of(shared), "timex"  # "the DGMOs on Monday deliberated ... and agreed ..."
         said = _said_on(verb, in_sent)
-        if said is not None and (_present(verb) or _perfect(verb)):
+        if said is not None and (_present(verb) or _perfect(verb) or _backshifted(verb)):
             return _day_of(said), "timex"  # "India declared on Saturday that it is freezing imports"
     if verb.i != tok.i and not statement:
         return None, None
-    return (ctx.published, "report") if _present(verb) and ctx.published else (None, None)
+    day = _news_day(ctx, sent.doc)
+    timeless = not any(sent.start_char <= t.start < sent.end_char for t in ctx.timexes)  # "since 2012" too
+    if day and timeless and verb.i == tok.i and _perfect(verb) and _leads(verb, sent):
+        return day, "perfect"  # "India has expelled a Pakistani official." opening the report
+    if not (_present(verb) and day):
+        return None, None
+    return (day, "immediate") if _immediate(verb) else (day, "report")
+
+
+def _leads(verb, sent) -> bool:
+    """Is ``verb`` the main verb of the report's lead sentence (its first full sentence,
+    a place-name dateline before it allowed: "New Delhi: India has expelled ...")? A lead
+    in the present perfect is the report's news, of its day; the same tense later in the
+    text is often background ("Pakistan has closed its airspace")."""
+    lead = _lead(sent.doc)
+    if lead is None or lead.start != sent.start:
+        return False
+    root = sent.root
+    return verb.i == root.i or (verb.head.i == root.i and root.pos_ == "PROPN" and verb.dep_ in ("acl", "appos", "dep", "parataxis"))
+
+
+@lru_cache(maxsize=1)
+def _immediate_phrases() -> tuple[str, ...]:
+    data = tomllib.loads((resources.files("eventwatch") / "data" / "dates.toml").read_text("utf-8"))
+    return tuple(data["immediate"])
+
+
+def _immediate(verb) -> bool:
+    """Does the act's own clause say it takes effect at once ("is suspended forthwith",
+    "closes its airspace with immediate effect")? Then it happened when it was announced."""
+    words = " ".join(t.lower_ for t in verb.subtree if not _in_other_clause(t, verb))
+    return any(f" {p} " in f" {words} " for p in _immediate_phrases())
+
+
+_NEWS_DAY_SPAN = 1  # a page dated the morning after its news (time zones, overnight editions)
+
+
+def _news_day(ctx: Context, doc) -> str | None:
+    """The day a report's present statements are dated by: its publication date, unless its
+    lead sentence dates its own act to the day before ("accused each other on Saturday" in
+    a page dated Sunday): the statements it quotes without a day of their own were made at
+    that news, not on the day the page appeared. A lead time that dates something else (a
+    clause of its own, an earlier attack) or a day further back changes nothing."""
+    pub = ctx.published
+    if not pub or len(pub) != 10 or not pub[:4].isdigit():
+        return pub
+    lead = next((s for s in doc.sents if s.text.rstrip().endswith((".", "!", "?", '"', "”"))), None)
+    if lead is None:
+        return pub
+    root = lead.root
+    for tx in ctx.timexes:
+        if not lead.start_char <= tx.start < lead.end_char or tx.type != "DATE":
+            continue  # a night or an evening ("died on Wednesday night") is told the next day
+        toks = [t for t in lead if tx.start <= t.idx < tx.end]
+        v = _day_of(tx)
+        if toks and v and len(v) == 10 and v[:4].isdigit() and v < pub and _days_between(v, pub) <= _NEWS_DAY_SPAN \
+                and any(t.i in {x.i for x in root.subtree} and _hops(t, root) <= 4 for t in toks) \
+                and not any(_in_other_clause(t, root) for t in toks):
+            return v
+    return pub
+
+
+def _days_between(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
+def _quote_at(ctx: Context, char: int):
+    """The direct quotation the character at ``char`` is in, if any."""
+    return next((q for q in ctx.quotes if q.direct and q.start <= char < q.end), None)
 
 
 def _shared_by_conjuncts(verb, timexes):
@@ -88,6 +173,14 @@ def _said_on(verb, timexes):
 def _perfect(verb) -> bool:
     """"has expelled", "have agreed": a present perfect, news's form for a fresh act."""
     return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in PRESENT_TAGS for c in verb.children)
+
+
+def _backshifted(verb) -> bool:
+    """"said on Friday that it was maintaining its readiness": a past progressive reported
+    by a past saying is the speaker's present (sequence of tenses), dated by the saying.
+    Only reached under a verb of saying; a simple past there ("said that India attacked")
+    is an earlier act and stays undated."""
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ == "VBD" for c in verb.children)
 
 
 def _day_of(tx) -> str | None:
@@ -142,3 +235,75 @@ def _hops(tok, ancestor) -> int:
     while t.i != ancestor.i and t.head.i != t.i and n < 20:
         t, n = t.head, n + 1
     return n
+
+
+def _lead(doc):
+    """The first sentence that ends as a sentence does (a headline has no final stop)."""
+    return next((s for s in doc.sents if s.text.rstrip().endswith((".", "!", "?", '"', "”"))), None)
+
+
+def _dated_saying(sent, ctx: Context) -> tuple[str, str] | None:
+    """(day, speaker's country) of a sentence that opens with a dated saying ("Pakistan on
+    Friday said that ...", "Islamabad: The army said on Thursday ..."): a verb of saying
+    with a time of its own that resolves to a day and a subject of a known country."""
+    r = rules()
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in r.speech_verbs:
+            continue
+        subj = _subject(verb)
+        m = _mention_covering(ctx, subj.idx) if subj is not None else None
+        country = ctx.country_of(m.id) if m is not None else None
+        if not country:
+            return None
+        for tx in ctx.timexes:
+            toks = [t for t in sent if tx.start <= t.idx < tx.end]
+            if toks and tx.type in ("DATE", "TIME") and any(t.head.i == verb.i or t.head.head.i == verb.i for t in toks):
+                day = _day_of(tx)
+                if day and len(day) == 10 and day[:4].isdigit():
+                    return day, country
+        return None
+    return None
+
+
+def _a_saying(sent, trigger: str | None) -> bool:
+    """Is the sentence itself a saying whose words are the act: a verb of saying at its root
+    ("He said that ... India's aggression"), or a verbal act that takes a clause ("he warned
+    that ...")? Not a reported act under it ("noted that the two sides agreed")."""
+    root = sent.root
+    if root.tag_ != "VBD" or any(c.dep_ in ("aux", "auxpass") for c in root.children):
+        return False  # not a simple past: "had accused", "would warn", "was told"
+    trig = next((t for t in sent if t.text == trigger), None) if trigger else None
+    if trig is None:
+        return False
+    if trig.i == root.i:
+        return any(c.dep_ == "ccomp" for c in root.children)
+    if root.lemma_.lower() not in rules().speech_verbs:
+        return False
+    return trig.pos_ != "VERB"  # a judgement in the words said ("aggression"), not an act told
+
+
+def share_the_leads_saying(events, doc, ctx: Context) -> None:
+    """A wire report that opens with a dated saying ("Pakistan on Friday said ...") goes on
+    to tell what the same side said on that occasion: a saying by that side told in the
+    simple past with no time of its own ("He said that ...", "he warned that ...") takes
+    the opening saying's day. A statement by another side, in another tense (background),
+    a planned or denied one, or an act reported inside a saying, takes nothing."""
+    lead = _lead(doc)
+    said = _dated_saying(lead, ctx) if lead is not None else None
+    if said is None:
+        return
+    day, country = said
+    for ev in events:
+        if ev.date or ev.date_source or ev.event not in VERBAL or {"future", "hypothetical", "negation"} & set(ev.aux):
+            continue
+        if {ctx.country_of(m) for m in ev.actor_mentions} != {country}:
+            continue
+        if len(ev.reports[0].evidence) != 1:
+            continue  # told in several sentences: which one the trigger is in is not kept
+        start = ev.reports[0].evidence[0].start
+        sent = next((s for s in doc.sents if s.start_char <= start < s.end_char), None)
+        if sent is None or sent.start == lead.start or not _a_saying(sent, ev.trigger):
+            continue
+        if any(sent.start_char <= tx.start < sent.end_char for tx in ctx.timexes):
+            continue  # a time of its own, resolved or not, is the sentence's to give
+        ev.date, ev.date_source = day, "lead"
