@@ -789,3 +789,9 @@ def test_revoking_a_visa_scheme_is_a_sanction_not_an_easing(code):
     assert ("SANCTION", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)
     assert "CONCEDE" not in {e.event for e in evs}
     assert "CONCEDE" in {e.event for e in code("Chile cancelled the charges against the Peruvian sailors.")}
+
+
+def test_a_things_nationality_names_the_recipient(code):
+    evs = code("Chinese coast guard ships fired water cannon at a Philippine supply boat near the shoal on Saturday. "
+               "Canada said it would talk to China.")
+    assert ("ASSAULT", frozenset({"CHN"}), frozenset({"PHL"})) in summary(evs)

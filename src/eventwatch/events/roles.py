@@ -290,7 +290,9 @@ def _recipient_mentions(tok, trig: Trigger, event: str, verb, actors: list[Menti
     out = []
     for t in cands:
         if t.pos_ == "NOUN" and not _is_actorish(_mention_covering(ctx, t.idx), ctx):
-            t = next((c for c in t.children if c.dep_ == "poss"), None)
+            # "Chile's proposal", "a Philippine supply boat": the thing's owner or nationality
+            t = next((c for c in t.children if c.dep_ == "poss"), None) or next(
+                (c for c in t.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")), None)
             if t is None:
                 continue
         m = _mention_for(t, ctx)
