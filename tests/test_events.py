@@ -795,3 +795,9 @@ def test_a_things_nationality_names_the_recipient(code):
     evs = code("Chinese coast guard ships fired water cannon at a Philippine supply boat near the shoal on Saturday. "
                "Canada said it would talk to China.")
     assert ("ASSAULT", frozenset({"CHN"}), frozenset({"PHL"})) in summary(evs)
+
+
+def test_a_named_crossing_closed_in_a_bulletin_is_the_measures_object(code):
+    evs = code("Chile's security council met on Thursday and blamed Peru for the attack. It decided:\n"
+               "  • Chacalluta Border closed to all Peruvian land transit with immediate effect.\n")
+    assert ("COERCE", frozenset({"CHL"}), frozenset({"PER"})) in summary(evs)

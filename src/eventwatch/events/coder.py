@@ -476,7 +476,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
     if trig.pos == "verb" and trig.event in r.agentless and _headline_passive(tok):
         subj = _subject(tok)
         m = _mention_covering(ctx, subj.idx) if subj is not None else None
-        if subj is not None and (m is None or m.kind in ("place", "thing") or not _is_actorish(m, ctx)):
+        if subj is not None and (m is None or m.kind in ("place", "thing") or not _is_actorish(m, ctx)
+                                 or subj.lemma_.lower() in trig.objects | trig.needs):  # "Wagah Border closed
             actors = []  # "All trade with Peru suspended": the measure is the subject, its doer unnamed
     material = trig.event in MATERIAL_CONFLICT
     if not any(_is_actorish(m, ctx) or material and m.kind == "thing" and ctx.country_of(m.id) for m in actors):
