@@ -354,7 +354,8 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
         for f in sorted(new, key=lambda f: f.doc):
             linked = []
             for doc, data in store.candidates(f.keys(), f.doc):
-                other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"))
+                other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"),
+                                            data.get("terms", {}))
                 reason = stories.link(f, other, rules)
                 if reason:
                     store.add_link(f.doc, doc, reason)

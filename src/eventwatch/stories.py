@@ -1,10 +1,14 @@
 """Stories: which documents report the same news story, and which reports tell the same event.
 
 Two documents share a story when they are rewrites of each other (their 5-word shingles
-resemble, estimated from bottom-k min-hash sketches) or name the same people on nearby days.
-Stories are the connected components of those links, so adding documents one by one gives
-the same stories as adding them at once. Candidate pairs come from blocking keys (people,
-the smallest shingle hashes), never from all pairs.
+resemble, estimated from bottom-k min-hash sketches), name the same people on nearby days,
+or report the same thing in their own words: the cosine of their weighted terms (title and
+lead count twice; each word weighs by its rarity in news at large, a fixed table, never the
+store's counts) is high, and they are not far apart in time. Stories are the connected
+components of those links, each link a function of its two documents alone, so adding
+documents one by one gives the same stories as adding them at once. Candidate pairs come
+from blocking keys (people, the smallest shingle hashes, the heaviest terms), never from
+all pairs.
 
 Within a story, reports from different documents merge into one event when they are the
 same act: the same or a compatible type, the same actor countries, recipient countries
@@ -16,6 +20,7 @@ of one text, or reports relaying the same agency, count once).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 import zlib
@@ -26,6 +31,8 @@ from importlib import resources
 from .model import Analysis, Event
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Terms: words, and numbers (a toll, a magnitude, a year tell two like stories apart).
+_TERM = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,12 @@ class Rules:
     people_jaccard: float
     undated_people_jaccard: float
     max_days_apart: int
+    lead_words: int
+    top_terms: int
+    key_terms: int
+    content_similarity: float
+    undated_content_similarity: float
+    name_weight: float
     compatible: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     matter_stopwords: frozenset[str]
@@ -50,7 +63,9 @@ def rules() -> Rules:
         for t in group:
             compatible.setdefault(t, set()).update(group)
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
-                 data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], {k: frozenset(v) for k, v in compatible.items()},
+                 data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["lead_words"], data["top_terms"],
+                 data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
+                 data["name_weight"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
@@ -62,10 +77,57 @@ class DocFeatures:
     people: list[str] = field(default_factory=list)
     sketch: list[int] = field(default_factory=list)
     published: str | None = None
+    terms: dict[str, float] = field(default_factory=dict)  # unit vector over the heaviest terms
 
-    def keys(self) -> list[str]:
+    def keys(self, key_terms: int | None = None) -> list[str]:
         """Blocking keys: documents sharing none are never compared."""
-        return [f"p:{p}" for p in self.people] + [f"h:{h}" for h in self.sketch[:8]]
+        n = rules().key_terms if key_terms is None else key_terms
+        return [f"p:{p}" for p in self.people] + [f"h:{h}" for h in self.sketch[:8]] + [f"t:{t}" for t in list(self.terms)[:n]]
+
+
+@lru_cache(maxsize=1)
+def background() -> tuple[dict[str, float], float]:
+    """Term weights by rarity in news at large (data/idf.tsv, built by scripts/build_idf.py)."""
+    table: dict[str, float] = {}
+    for line in (resources.files("eventwatch") / "data" / "idf.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, weight = line.split("\t")
+            table[word] = float(weight)
+    return table, table.pop("_unknown_")
+
+
+def term(word: str) -> str:
+    """The form a word is weighed and compared in."""
+    return stem(word.lower())
+
+
+def term_vector(title: str | None, text: str, r: Rules | None = None) -> dict[str, float]:
+    """The document's heaviest terms as a unit vector, heaviest first (ties by term).
+
+    A term weighs (1 + ln count) times its background rarity; the title and the first
+    ``lead_words`` words count twice, since they say what the document is about."""
+    r = r or rules()
+    table, unknown = background()
+    keep = lambda w: (len(w) > 2 or w.isdigit() and len(w) > 1) and w.lower() not in r.stopwords  # noqa: E731
+    body = [w for w in _TERM.findall(text) if keep(w)]
+    lead = [w for w in _TERM.findall(title or "") if keep(w)] + body[: r.lead_words]
+    counts: dict[str, float] = {}
+    names: set[str] = set()
+    for w in body + lead:
+        t = term(w)
+        counts[t] = counts.get(t, 0) + 1
+        if w[:1].isupper() or w[:1].isdigit():
+            names.add(t)
+    weights = {t: (1 + math.log(c)) * table.get(t, unknown) * (r.name_weight if t in names else 1.0) for t, c in counts.items()}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[: r.top_terms]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {t: round(v / norm, 4) for t, v in top if v > 0}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 def features(a: Analysis, r: Rules | None = None) -> DocFeatures:
@@ -75,7 +137,8 @@ def features(a: Analysis, r: Rules | None = None) -> DocFeatures:
     n = r.shingle_words
     hashes = {zlib.crc32(" ".join(content[i:i + n]).encode()) for i in range(max(0, len(content) - n + 1))}
     people = sorted({m.actor for m in a.mentions if m.kind == "name" and m.label == "PERSON" and m.actor})
-    return DocFeatures(a.document.id, people, sorted(hashes)[: r.sketch_size], a.document.published)
+    return DocFeatures(a.document.id, people, sorted(hashes)[: r.sketch_size], a.document.published,
+                       term_vector(a.document.title, a.document.text, r))
 
 
 def resemblance(a: list[int], b: list[int], k: int) -> float:
@@ -118,6 +181,11 @@ def link(a: DocFeatures, b: DocFeatures, r: Rules | None = None) -> str | None:
     need = r.people_jaccard if _days(a.published) and _days(b.published) else r.undated_people_jaccard
     if len(shared) >= r.min_shared_people and len(shared) / len(union) >= need:
         return "people: " + ", ".join(sorted(shared))
+    sim = cosine(a.terms, b.terms)
+    dated = _days(a.published) is not None and _days(b.published) is not None
+    if sim >= (r.content_similarity if dated else r.undated_content_similarity):
+        top = sorted(set(a.terms) & set(b.terms), key=lambda t: (-a.terms[t] * b.terms[t], t))[:5]
+        return f"content ({sim:.2f}): " + ", ".join(top)
     return None
 
 
