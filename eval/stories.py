@@ -101,12 +101,13 @@ def relink(store: Store, r: stories.Rules) -> dict[str, str]:
 
 def sweep(store: Store, gold: dict[str, str]) -> None:
     base = stories.rules()
-    grid = dict(name_weight=[1.0, 1.5, 2.0], top_terms=[25, 40], content_similarity=[0.25, 0.3, 0.35, 0.4, 0.45])
-    print("name_weight top_terms similarity   P      R      F1")
-    for name, top, sim in itertools.product(*grid.values()):
-        r = dataclasses.replace(base, name_weight=name, top_terms=top, content_similarity=sim, undated_content_similarity=sim)
+    grid = dict(name_weight=[1.0, 1.5], lead_weight=[1, 2, 4], lead_words=[25, 50], content_similarity=[0.3, 0.35, 0.4, 0.45, 0.5])
+    print("name_weight lead_weight lead_words similarity   P      R      F1")
+    for name, lw, lead, sim in itertools.product(*grid.values()):
+        r = dataclasses.replace(base, name_weight=name, lead_weight=lw, lead_words=lead, content_similarity=sim,
+                                undated_content_similarity=sim)
         p, rec, f = bcubed(relink(store, r), gold)
-        print(f"{name:11.1f} {top:9d} {sim:10.2f}   {p:.3f}  {rec:.3f}  {f:.3f}")
+        print(f"{name:11.1f} {lw:11d} {lead:10d} {sim:10.2f}   {p:.3f}  {rec:.3f}  {f:.3f}")
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ import hashlib
 import math
 import re
 import tomllib
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +51,7 @@ class Rules:
     content_similarity: float
     undated_content_similarity: float
     name_weight: float
+    lead_weight: int
     compatible: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     matter_stopwords: frozenset[str]
@@ -65,7 +67,7 @@ def rules() -> Rules:
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
                  data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["lead_words"], data["top_terms"],
                  data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
-                 data["name_weight"], {k: frozenset(v) for k, v in compatible.items()},
+                 data["name_weight"], data["lead_weight"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
@@ -97,20 +99,21 @@ def background() -> tuple[dict[str, float], float]:
 
 
 def term(word: str) -> str:
-    """The form a word is weighed and compared in."""
-    return stem(word.lower())
+    """The form a word is weighed and compared in (possessives dropped: "India’s" is "india")."""
+    return stem(re.sub(r"['’]s?$", "", word.lower()))
 
 
 def term_vector(title: str | None, text: str, r: Rules | None = None) -> dict[str, float]:
     """The document's heaviest terms as a unit vector, heaviest first (ties by term).
 
     A term weighs (1 + ln count) times its background rarity; the title and the first
-    ``lead_words`` words count twice, since they say what the document is about."""
+    ``lead_words`` words count ``lead_weight`` more times: they say what the document reports,
+    where the rest often retells the background every article of a crisis shares."""
     r = r or rules()
     table, unknown = background()
     keep = lambda w: (len(w) > 2 or w.isdigit() and len(w) > 1) and w.lower() not in r.stopwords  # noqa: E731
     body = [w for w in _TERM.findall(text) if keep(w)]
-    lead = [w for w in _TERM.findall(title or "") if keep(w)] + body[: r.lead_words]
+    lead = ([w for w in _TERM.findall(title or "") if keep(w)] + body[: r.lead_words]) * r.lead_weight
     counts: dict[str, float] = {}
     names: set[str] = set()
     for w in body + lead:
@@ -273,11 +276,12 @@ def merge(coded: list[Event], rewrites: set[frozenset[str]] = frozenset(), r: Ru
           alone: bool = False) -> list[Event]:
     """Merge the per-document events of one story into one event per act.
 
-    Reports are taken in document order and each joins the first compatible event that has
+    Reports are taken in reading order (document, then position) and each joins the first compatible event that has
     no report from its document yet, so the result depends only on the story's documents.
     With ``alone`` (events an analyst split apart) nothing merges.
     """
     r = r or rules()
+    coded = _known_countries(coded)
     merged: list[Event] = []
     # Blocking: a report is compared only with events of its type group and dyad, plus those
     # whose recipient is implicit (or, if its own is implicit, every recipient of that actor).
@@ -285,7 +289,7 @@ def merge(coded: list[Event], rewrites: set[frozenset[str]] = frozenset(), r: Ru
     recipients: dict[tuple, set[frozenset]] = {}
     dated: dict[int, list[tuple[str | None, str | None]]] = {}
     order: dict[int, int] = {}  # first-come order, so the first compatible event wins
-    for ev in sorted(coded, key=lambda e: (e.reports[0].doc, e.id)):
+    for ev in sorted(coded, key=_reading_order):
         target = None
         side = (min(r.compatible.get(ev.event, {ev.event})), _countries(ev.actor))
         rec = _countries(ev.recipient)
@@ -320,6 +324,45 @@ def merge(coded: list[Event], rewrites: set[frozenset[str]] = frozenset(), r: Ru
         if len(m.coded_ids) > 1:
             m.id = "ev-" + hashlib.sha1("|".join(sorted(m.coded_ids)).encode()).hexdigest()[:12]
     return merged
+
+
+def _name_key(name: str | None) -> str:
+    folded = unicodedata.normalize("NFKD", name or "")
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower().strip()
+
+
+def _known_countries(coded: list[Event]) -> list[Event]:
+    """Give an actor or recipient the country another report of the story gives the same name.
+
+    Whether a document's people have a country can depend on what the store had learnt
+    when it was read (a document read before the one that says "Belarusian spokesman
+    Ruslan Varankov" leaves him without one), so two runs in different orders would merge
+    differently. A name (diacritics folded) with one country in the story decides it; a
+    name given two countries decides nothing. Events are copied, never changed in place."""
+    seen: dict[str, set[str]] = {}
+    for e in coded:
+        for x in [*e.actor, *e.recipient]:
+            if x.get("country") and x.get("name"):
+                seen.setdefault(_name_key(x["name"]), set()).add(x["country"])
+    known = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+    out = []
+    for e in coded:
+        fill = lambda side: [{**x, "country": known[_name_key(x.get("name"))]}  # noqa: E731
+                             if not x.get("country") and _name_key(x.get("name")) in known else x for x in side]
+        actor, recipient = fill(e.actor), fill(e.recipient)
+        if actor != e.actor or recipient != e.recipient:
+            e = Event(**{**e.__dict__, "actor": actor, "recipient": recipient})
+        out.append(e)
+    return out
+
+
+def _reading_order(e: Event) -> tuple:
+    """Document, then place in it: never the event id, which hashes actor names, and a name
+    can be spelled as another document spelt it first (Kęstutis, Kestutis), so ids depend on
+    arrival order and a merge in id order would too."""
+    rep = e.reports[0]
+    return (rep.doc, rep.evidence[0].start if rep.evidence else -1, e.event, _countries(e.actor) and sorted(_countries(e.actor)),
+            sorted(_countries(e.recipient)), e.id)
 
 
 def _copy(ev: Event) -> Event:
