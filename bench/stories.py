@@ -43,6 +43,16 @@ def vocabulary() -> tuple[list[str], list[float]]:
     return words, weights
 
 
+def _letters(i: int) -> str:
+    """A number spelt in letters: a made-up name unique to its story."""
+    out = ""
+    while True:
+        out += "bcdfghjklmnprstvwz"[i % 18] + "aeiou"[(i // 18) % 5]
+        i //= 90
+        if not i:
+            return out
+
+
 def corpus(n: int, seed: int = 13):
     rnd = random.Random(seed)
     words, weights = vocabulary()
@@ -50,7 +60,7 @@ def corpus(n: int, seed: int = 13):
     for i in range(n):
         s = rnd.randrange(n_stories)
         srnd = random.Random(s * 7919 + seed)
-        own = [f"{srnd.choice('bdgkmprstvz')}{srnd.choice('aeiou')}{srnd.choice('lnrs')}{s}x{j}" for j in range(8)]
+        own = [f"{srnd.choice('bdgkmprstvz')}{srnd.choice('aeiou')}{_letters(s * 8 + j)}" for j in range(8)]
         day = 1 + (s * 37) % 365
         text = " ".join(rnd.choices(own, k=12) + rnd.choices(words, weights, k=120))
         title = " ".join(rnd.sample(own, 3) + rnd.choices(words, weights, k=4))

@@ -52,6 +52,7 @@ class Rules:
     undated_content_similarity: float
     name_weight: float
     lead_weight: int
+    key_min_weight: float
     compatible: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     matter_stopwords: frozenset[str]
@@ -67,7 +68,7 @@ def rules() -> Rules:
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
                  data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["lead_words"], data["top_terms"],
                  data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
-                 data["name_weight"], data["lead_weight"], {k: frozenset(v) for k, v in compatible.items()},
+                 data["name_weight"], data["lead_weight"], data["key_min_weight"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
@@ -83,8 +84,12 @@ class DocFeatures:
 
     def keys(self, key_terms: int | None = None) -> list[str]:
         """Blocking keys: documents sharing none are never compared."""
-        n = rules().key_terms if key_terms is None else key_terms
-        return [f"p:{p}" for p in self.people] + [f"h:{h}" for h in self.sketch[:8]] + [f"t:{t}" for t in list(self.terms)[:n]]
+        r = rules()
+        n = r.key_terms if key_terms is None else key_terms
+        table, unknown = background()
+        # Only a rare word blocks: a common one would bring half the store as candidates.
+        rare = [t for t in list(self.terms)[:n] if table.get(t, unknown) >= r.key_min_weight]
+        return [f"p:{p}" for p in self.people] + [f"h:{h}" for h in self.sketch[:8]] + [f"t:{t}" for t in rare]
 
 
 @lru_cache(maxsize=1)
@@ -361,7 +366,7 @@ def _reading_order(e: Event) -> tuple:
     can be spelled as another document spelt it first (Kęstutis, Kestutis), so ids depend on
     arrival order and a merge in id order would too."""
     rep = e.reports[0]
-    return (rep.doc, rep.evidence[0].start if rep.evidence else -1, e.event, _countries(e.actor) and sorted(_countries(e.actor)),
+    return (rep.doc, rep.evidence[0].start if rep.evidence else -1, e.event, sorted(_countries(e.actor)),
             sorted(_countries(e.recipient)), e.id)
 
 
