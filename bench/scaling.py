@@ -48,7 +48,10 @@ if dask:
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
         real_close(self)
     pipeline._DaskPool.close = close
-result = pipeline.run([Path(sys.argv[1])], Options(db=Path(sys.argv[2]), workers=int(sys.argv[3]), dask=dask))
+# dask_min_docs=0: the cluster itself is measured, even on corpora a plain `run --dask
+# local` would read in local processes (below 256 documents)
+result = pipeline.run([Path(sys.argv[1])], Options(db=Path(sys.argv[2]), workers=int(sys.argv[3]), dask=dask,
+                                                   dask_min_docs=0))
 print(json.dumps({"seconds": time.perf_counter() - t0, "docs": len(result.processed),
                   "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_mb": max(worker_mb) if worker_mb else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

@@ -450,3 +450,10 @@ def test_statement_reported_inside_another_belongs_to_the_outer_speaker(pipeline
     quotes = quotes_of(pipeline, "The ministry said on Monday that the footage shows the convoy crossed the line at night.")
     assert [q.speaker_span.text for q in quotes if q.speaker_span is not None] == ["The ministry"]
     assert "the convoy crossed the line" in quotes[0].text
+
+
+def test_a_name_inside_the_quotation_is_not_taken_for_its_speaker(pipeline):
+    """The parser can take a capitalised phrase inside the quotation for the subject of the
+    verb after it; the speaker is the name just before the verb."""
+    qs = quotes_of(pipeline, "The deal was signed. \"Congratulations to both Countries on showing Great Wisdom,\" Lula wrote.")
+    assert [q.speaker_span.text for q in qs] == ["Lula"]

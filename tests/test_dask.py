@@ -20,7 +20,7 @@ def test_dask_local_gives_the_plain_runs_records(sample_run, tmp_path):
     out, dataset = tmp_path / "out", tmp_path / "dataset"
     proc = subprocess.run([sys.executable, "-m", "eventwatch.cli", "run", str(SAMPLE), "--actors", str(SAMPLE_ACTORS),
                            "--db", str(tmp_path / "s.db"), "--out", str(out), "--dask", "local", "--workers", "2",
-                           "--batch-size", "1", "--parquet", str(dataset), "--quiet"],
+                           "--batch-size", "1", "--dask-min-docs", "0", "--parquet", str(dataset), "--quiet"],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     for table in TABLES:  # field for field, in the same order
@@ -40,6 +40,19 @@ def test_dask_local_gives_the_plain_runs_records(sample_run, tmp_path):
     assert sorted(d["doc"] for d in docs) == sorted(d["doc"] for d in sample_run.rows("documents"))
     assert all(d["month"] == (d["published"][:7] if d["published"] and d["published"][:4].isdigit() else "undated")
                for d in docs)
+
+
+def test_a_small_run_is_read_locally_and_says_so(sample_run, tmp_path):
+    """Five documents do not pay for a LocalCluster's start: local processes read them,
+    with one note, and the records are the plain run's."""
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "eventwatch.cli", "run", str(SAMPLE), "--actors", str(SAMPLE_ACTORS),
+                           "--db", str(tmp_path / "s.db"), "--out", str(out), "--dask", "local", "--workers", "2"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    notes = [line for line in proc.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "5 new document(s), fewer than 256" in notes[0], proc.stderr
+    assert read_jsonl(out / "events.jsonl") == sample_run.rows("events")
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path):

@@ -447,3 +447,108 @@ def test_a_present_clause_takes_the_date_of_its_announcement(code):
 def test_a_when_clause_takes_the_date_it_describes(code):
     evs = code("Relations have been tense since March 2, when Sudanese soldiers attacked a Chadian border post.")
     assert one(evs, "ASSAULT").date == "2024-03-02"
+
+
+# --- acts two sides do to each other ----------------------------------------------------------
+
+@pytest.mark.parametrize("text,event", [
+    ("Serbia and Kosovo threatened each other with sanctions.", "THREATEN"),
+    ("Armenian and Azerbaijani forces clashed along the border.", "ASSAULT"),
+    ("Ethiopia and Eritrea traded accusations over the border.", "ACCUSE"),
+])
+def test_a_reciprocal_act_is_one_directed_event_each_way(code, text, event):
+    evs = [e for e in code(text) if e.event == event]
+    dyads = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs}
+    assert len(dyads) == 2 and all(len(a) == 1 and len(r) == 1 and a != r for a, r in dyads), dyads
+
+
+def test_two_sides_acting_together_on_no_one_stay_one_event(code):
+    evs = code("Russian and Chinese warships fired missiles during the drills.")
+    assert all(not (len(countries(e.actor)) == 1 and countries(e.recipient) == {"RUS", "CHN"} - countries(e.actor))
+               for e in evs)
+
+
+# --- state measures in the passive ----------------------------------------------------------
+
+def test_expelled_from_a_country_is_that_states_act(code):
+    e = one(code("Three Kenyan diplomats were expelled from Uganda on Monday."), "SANCTION")
+    assert countries(e.actor) == {"UGA"} and countries(e.recipient) == {"KEN"}
+
+
+def test_a_measure_with_no_named_doer_is_the_other_sides_in_a_two_sided_story(code):
+    evs = code("Ecuador's security council met in Quito on Friday to answer Colombia. Ecuador's president chaired "
+               "the meeting. All trade with Colombia is suspended forthwith.")
+    e = one(evs, "SANCTION")
+    assert countries(e.actor) == {"ECU"} and countries(e.recipient) == {"COL"}
+
+
+def test_a_measure_only_threatened_by_no_one_is_no_event(code):
+    evs = code("Bolivia's minister spoke on Friday. The 1990 transit agreement with Chile could be suspended.")
+    assert not [e for e in evs if e.event in ("SANCTION", "THREATEN") and not countries(e.actor)]
+
+
+# --- retaliation ------------------------------------------------------------------------------
+
+def test_retaliation_with_no_target_named_is_aimed_at_the_other_side(code):
+    evs = code("Sudanese gunmen fired at Chadian border posts overnight, and Sudan denied it. Chadian soldiers "
+               "returned fire, the army said. Chad's forces were retaliating for what it called an incursion.")
+    back = [e for e in evs if e.event == "ASSAULT" and countries(e.actor) == {"TCD"}]
+    assert back and all(countries(e.recipient) == {"SDN"} for e in back)
+
+
+def test_retaliation_by_tariffs_is_no_attack(code):
+    assert not [e for e in code("Canada retaliated with tariffs on American steel.") if e.event == "ASSAULT"]
+
+
+# --- "both sides" -----------------------------------------------------------------------------
+
+def test_both_sides_are_the_two_parties_the_document_is_about(code):
+    evs = code("Peru and Ecuador fought over the border for a week. Peru accused Ecuador of starting it, and "
+               "Ecuador blamed Peru. The two countries held talks on Monday. The two army chiefs agreed on steps "
+               "to pull back troops.")
+    talks = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs if e.event == "CONSULT"}
+    assert talks == {(frozenset({"PER"}), frozenset({"ECU"})), (frozenset({"ECU"}), frozenset({"PER"}))}
+    assert len([e for e in evs if e.event == "AGREE"]) == 2
+
+
+def test_both_sides_of_a_three_sided_story_are_not_guessed(code):
+    evs = code("Peru, Chile and Ecuador argued over fishing rights. Peru accused Chile, Chile blamed Ecuador and "
+               "Ecuador blamed Peru. The two countries held talks on Monday.")
+    assert not [e for e in evs if e.event == "CONSULT"]
+
+
+def test_praise_of_both_sides_in_a_quoted_message(code):
+    evs = code("Peru and Ecuador fought over the border. Peru accused Ecuador and Ecuador blamed Peru. "
+               "\"Congratulations to both Countries on showing Great Wisdom,\" Lula wrote.")
+    praise = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs if e.event == "SUPPORT"}
+    assert praise and all(a == {"BRA"} and r <= {"PER", "ECU"} and r for a, r in praise)
+
+
+def test_liking_a_country_is_support(code):
+    e = one(code("\"I love Kenya,\" Macron told reporters in Paris."), "SUPPORT")
+    assert countries(e.actor) == {"FRA"} and countries(e.recipient) == {"KEN"}
+
+
+def test_a_state_body_of_no_stated_country_acting_on_one_side_is_the_others(code):
+    evs = code("Chile closed its border with Bolivia on Monday. Bolivia had recalled its envoy from Chile. "
+               "The Supreme Defence Council on Tuesday warned that any attempt by Bolivia to divert the river "
+               "would be treated as an act of war.")
+    e = one(evs, "THREATEN")
+    assert countries(e.actor) == {"CHL"} and countries(e.recipient) == {"BOL"}
+
+
+def test_a_modal_on_no_party_is_no_demand(code):
+    evs = code("\"This endless blame game, which must come to a halt, helps nobody,\" the Serbian president said of Kosovo.")
+    assert not [e for e in evs if e.event == "REQUEST"]
+
+
+def test_each_other_overrides_a_third_party_named_nearby(code):
+    evs = code("Qatar brokered a deal on Saturday. Israel and Hamas accuse each other of truce violations hours "
+               "after reaching the Qatari-brokered deal.")
+    dyads = {(frozenset(countries(e.actor)), frozenset(countries(e.recipient))) for e in evs if e.event == "ACCUSE"}
+    assert all(not (r & {"QAT"}) for _, r in dyads) and len(dyads) == 2, dyads
+
+
+def test_calling_up_a_counterpart_is_no_mobilisation(code):
+    assert not [e for e in code("The Thai army chief called up his Cambodian counterpart on Monday.") if e.event == "MOBILIZE"]
+    assert one(code("Russia called up 300,000 reservists."), "MOBILIZE")

@@ -461,8 +461,13 @@ def _medium_name(doc, start: int, end: int, r: Rules) -> str:
     return text
 
 
-def _verb_cue(verb, text: str, r: Rules) -> _Cue | None:
+def _verb_cue(verb, text: str, r: Rules, inside=None) -> _Cue | None:
     subject = _subject(verb)
+    if subject is not None and inside is not None and inside(subject.idx):
+        # '"Congratulations ... on using Common Sense," Trump wrote': the parser took a name
+        # inside the quotation for the subject; the speaker is the name just before the verb
+        before = verb.doc[verb.i - 1] if verb.i > 0 else None
+        subject = before if before is not None and not inside(before.idx) and before.pos_ in ("PROPN", "PRON", "NOUN") else None
     if subject is None:
         return None
     speaker = _speaker_range(subject)
@@ -578,7 +583,7 @@ def _cues(doc, text: str, inside, r: Rules) -> list[_Cue]:
         if n:
             cue = _according_cue(doc, tok.i, n, r)
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lemmas and tok.dep_ != "amod":
-            cue = _verb_cue(tok, text, r)
+            cue = _verb_cue(tok, text, r, inside)
         elif _misread_verb(tok, lemmas):
             cue = _misread_cue(tok, r)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in r.nouns:

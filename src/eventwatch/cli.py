@@ -100,6 +100,7 @@ def run(
     allow_private: bool = typer.Option(False, "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
     dask: Optional[str] = typer.Option(None, "--dask", help="Run the per-document stages on a dask.distributed cluster: 'local' (a LocalCluster of --workers processes) or a scheduler address (tcp://host:8786)."),
+    dask_min_docs: int = typer.Option(256, "--dask-min-docs", min=0, help="With --dask local, read fewer new documents than this in local processes (a cluster takes longer to start than it saves); 0 always starts the cluster."),
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write the contract's tables as a Parquet dataset partitioned by month into this folder."),
 ) -> None:
     """Process documents end to end, store the results and write the contract's JSON Lines."""
@@ -131,7 +132,7 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     opts = Options(db=location(db) or default_db(), model=model, actor_files=tuple(str(a) for a in actors),
                    batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, second_opinion=second_opinion,
-                   follow_links=follow_links, allow_private=allow_private, dask=dask)
+                   follow_links=follow_links, allow_private=allow_private, dask=dask, dask_min_docs=dask_min_docs)
     if workers:
         opts.workers = workers
     total = _count_inputs([i if re.match(r"^https?://", i, re.I) else Path(i) for i in inputs])
@@ -163,6 +164,9 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if not quiet:
+        for note in result.notes:
+            err.print(f"note: {note}", highlight=False, soft_wrap=True)
     for r in result.rejected:
         err.print(f"[yellow]rejected[/] {r.id} ({r.source}): {r.reason}" if r.source != r.id else
                   f"[yellow]rejected[/] {r.id}: {r.reason}", highlight=False, soft_wrap=True)

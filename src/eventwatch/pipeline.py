@@ -470,6 +470,7 @@ class RunResult:
     waited: float = 0.0  # seconds of those spent on the network, politeness delays and backoff
     fetching: float = 0.0  # seconds spent in the fetch stage, the wait above included
     unchanged: list[str] = field(default_factory=list)  # feeds and sitemaps that answered 304
+    notes: list[str] = field(default_factory=list)  # how the run was carried out, when it differs from what was asked
 
     @property
     def doc_ids(self) -> list[str]:
@@ -660,9 +661,23 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
 
         workers = max(1, opts.workers)
         first = next(batches, None)
+        use_dask = bool(opts.dask)
+        if first is not None and opts.dask == "local" and opts.dask_min_docs > 0:
+            # A LocalCluster takes 2-3 s more to start than forked processes, a fifth of a
+            # 136-document run on 2 cores: below dask_min_docs new documents, local
+            # processes read them (the same events either way; docs/scaling.md).
+            ahead, n = [first], len(first)
+            while n < opts.dask_min_docs and (more := next(batches, None)) is not None:
+                ahead.append(more)
+                n += len(more)
+            if n < opts.dask_min_docs:
+                use_dask = False
+                result.notes.append(f"--dask local: {n} new document(s), fewer than {opts.dask_min_docs}; read in "
+                                    f"local processes, as a cluster would take longer to start than it saves")
+            first, batches = ahead[0], _chain_all(ahead[1:], batches)
         if first is None:
             pass  # nothing new: every input was stored already or rejected
-        elif opts.dask:
+        elif use_dask:
             # Only the per-document reading runs on the cluster; results come back in
             # submission order and everything across documents happens here, as in a
             # plain run, so the events are exactly a plain run's.
@@ -705,6 +720,11 @@ def process(raws: Iterable[RawDocument | Rejected], opts: Options,
 
 def _chain(first, rest):
     yield first
+    yield from rest
+
+
+def _chain_all(firsts, rest):
+    yield from firsts
     yield from rest
 
 

@@ -37,3 +37,7 @@ class Options:
     # Per-document stages on a dask.distributed cluster: "local" (a LocalCluster of
     # ``workers`` processes) or a scheduler's address; None runs them in local processes.
     dask: str | None = None
+    # With dask="local", a run of fewer new documents than this reads them in local
+    # processes instead: a LocalCluster's start-up (2-3 s on 2 cores) outweighs its use
+    # below ~250 documents (measured in docs/scaling.md). 0 always starts the cluster.
+    dask_min_docs: int = 256

@@ -669,11 +669,88 @@ def _actor_mentions(tok, trig: Trigger, verb, speaker: int | None, ctx: Context)
         subj = _subject(verb) or next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     else:
         subj = _noun_actor(tok, trig.needs_verb)
-    found = [m for s in (_nationalities(subj) or _expand_conj(subj) if subj is not None else []) if (m := _mention_for(s, ctx, True)) is not None]
+    both = _both_sides(subj, ctx) if subj is not None else []
+    found = both or [m for s in (_nationalities(subj) or _expand_conj(subj) if subj is not None else [])
+                     if (m := _mention_for(s, ctx, True)) is not None]
     if speaker is not None and (not found or all(m.kind == "pronoun" and m.text.lower() in FIRST_PERSON for m in found)):
         if found or (trig.pos != "verb" and trig.event in VERBAL):
             return [ctx.mentions[speaker]]
     return [_of_speakers_side(m, tok, speaker, ctx) for m in found]
+
+
+def _other_side_of(actors: list[Mention], recips: list[Mention], ctx: Context, r: Rules) -> list[Mention]:
+    """A state body of no stated country ("the National Security Committee warned India"),
+    or no doer at all ("India's suspension of the treaty rejected"), acting on one side of a
+    two-sided document is the other side's. A person or a non-state group is left alone."""
+    if any(m.kind in ("name", "pronoun") or m.actor is not None or _sector(m, ctx) not in r.state_sectors | {None}
+           for m in actors):
+        return []
+    hit = {ctx.country_of(m.id) for m in recips} - {None}
+    sides = _two_sides(ctx)
+    if len(hit) != 1 or sides is None or not hit <= {c for c, _ in sides}:
+        return []
+    country, where = next((c, m) for c, m in sides if c not in hit)
+    if not actors:
+        return [_authorities(where, country, ctx)]
+    out = []
+    for m in actors:
+        m = dataclasses.replace(m, id=len(ctx.mentions), country=country, antecedent=None)
+        ctx.mentions.append(m)
+        out.append(m)
+    return out
+
+
+def _two_sides(ctx: Context) -> list[tuple[str, Mention]] | None:
+    """The two countries a document is about, with a first mention of each, when it is
+    about two: each named at least twice, and no third as often as the second."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in ctx.mentions:
+        c = ctx.country_of(m.id) if m.kind in ("place", "group", "name", "title") else None
+        if c and c not in NON_STATE:
+            counts[c] = counts.get(c, 0) + 1
+            first.setdefault(c, m)
+    top = sorted(counts, key=lambda c: -counts[c])
+    if len(top) < 2 or counts[top[1]] < 2 or len(top) > 2 and counts[top[2]] >= counts[top[1]]:
+        return None
+    return [(top[0], first[top[0]]), (top[1], first[top[1]])]
+
+
+def _both_sides(noun, ctx: Context) -> list[Mention]:
+    """"Both sides", "the two countries", "the two DGMOs", "officials from both countries":
+    the two parties the document is about, when it is about two (each named at least
+    twice, and no third as often). A phrase that names its countries is left to them."""
+    quantified = _two_of(noun) or any(
+        c.dep_ == "prep" and c.lower_ in ("from", "of") and any(_two_of(g) for g in c.children if g.dep_ == "pobj")
+        for c in noun.children)
+    if not quantified:
+        return []
+    lo, hi = noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge)
+    if any(lo <= m.start and m.end <= hi and ctx.country_of(m.id) for m in ctx.mentions):
+        return []
+    sides = _two_sides(ctx)
+    return [m for _, m in sides] if sides else []
+
+
+def _both_as_recipients(tok, verb, actor_countries: set, ctx: Context) -> list[Mention]:
+    """"Congratulations to both countries", "urged the two sides": the two parties of a
+    two-sided document, less the actor's own."""
+    for head in {tok.i: tok, verb.i: verb}.values():
+        for c in head.children:
+            nouns = [c] if c.dep_ in ("dobj", "dative") else [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else []
+            for n in nouns:
+                both = _both_sides(n, ctx)
+                if both:
+                    return [m for m in both if ctx.country_of(m.id) not in actor_countries]
+    return []
+
+
+def _two_of(noun) -> bool:
+    """Is this "both X", "the two X" (or "both" alone)?"""
+    if noun.lower_ == "both" and noun.pos_ in ("PRON", "DET", "NOUN"):
+        return True
+    return noun.tag_ in ("NNS", "NNPS") and any(
+        c.lower_ in ("both", "two") and c.dep_ in ("det", "predet", "nummod", "preconj") for c in noun.children)
 
 
 def _of_speakers_side(m: Mention, tok, speaker: int | None, ctx: Context) -> Mention:
@@ -894,6 +971,8 @@ def _victims(tok, verb) -> list:
 FROM = frozenset({"from"})
 PEOPLE_WORDS = frozenset(_GRAMMAR.get("people_words", []))
 SPAN_PREPS = frozenset(_GRAMMAR.get("span_preps", []))
+RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
+RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
@@ -969,7 +1048,7 @@ def _code(doc, ctx: Context) -> list[Event]:
                     continue
                 if p is not None and not (trig.needs_modal or trig.speech):
                     ev.confidence = _calibrated(p, trig.event)  # context rules keep their own
-                here.extend((tok, e) for e in _directed(ev, ctx, r))
+                here.extend((tok, e) for e in _directed(ev, ctx, r, tok))
                 found = True
                 skip_until = tok.i + n
                 taken |= set(range(tok.i, tok.i + n))
@@ -989,7 +1068,7 @@ def _code(doc, ctx: Context) -> list[Event]:
             ev = _try(tok, trig, 1, _speaker_at(ctx, tok.idx), sent, ctx, r)
             if ev is None:
                 continue
-            here.extend((tok, e) for e in _directed(ev, ctx, r))
+            here.extend((tok, e) for e in _directed(ev, ctx, r, tok))
             found = True
             taken.add(tok.i)
             _consume(tok, trig, ev, consumed, r)
@@ -1005,11 +1084,13 @@ def _code(doc, ctx: Context) -> list[Event]:
     return list(events.values())
 
 
-def _directed(ev: Event, ctx: Context, r: Rules) -> list[Event]:
+def _directed(ev: Event, ctx: Context, r: Rules, tok=None) -> list[Event]:
     """A joint act ("Chile and Peru agreed to ...", "the two leaders met") is one directed
     event from each side to the other (the dyadic convention of ICEWS and POLECAT); a third
-    party named with it (a mediator) is not its recipient."""
-    if ev.event not in r.joint:
+    party named with it (a mediator) is not its recipient. So is any act two sides do to
+    each other ("accused each other", "exchanged fire", "clashed")."""
+    mutual = tok is not None and _reciprocal(tok)
+    if ev.event not in r.joint and not (mutual and (not ev.recipient_mentions or _each_other(tok))):
         return [ev]
     sides: dict[str, list[int]] = {}
     for mid in ev.actor_mentions:
@@ -1025,6 +1106,31 @@ def _directed(ev: Event, ctx: Context, r: Rules) -> list[Event]:
         e.recipient_mentions = [m for other, ms in sides.items() if other != country for m in ms]
         out.append(e)
     return out
+
+
+def _each_other(tok) -> bool:
+    """Does the clause of ``tok`` say "each other" or "one another"? Then the sides are each
+    other's recipients, whatever else the sentence names."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _verb_of(tok)
+    return any((t.lower_ == "other" and t.i > 0 and t.doc[t.i - 1].lower_ == "each"
+                or t.lower_ == "another" and t.i > 0 and t.doc[t.i - 1].lower_ == "one") and _verb_of(t).i == verb.i
+               for t in verb.subtree)
+
+
+def _reciprocal(tok) -> bool:
+    """Is the act done by each side to the other: "each other"/"one another" as its object
+    or under its preposition, or a verb that says so by itself ("exchanged fire", "clashed")?"""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _verb_of(tok)
+    if verb is None:
+        return False
+    if verb.lemma_.lower() in RECIPROCAL_VERBS:
+        return True
+    for t in verb.subtree:
+        if t.lower_ == "other" and t.i > 0 and t.doc[t.i - 1].lower_ == "each" \
+                or t.lower_ == "another" and t.i > 0 and t.doc[t.i - 1].lower_ == "one":
+            if _verb_of(t).i == verb.i:
+                return True
+    return False
 
 
 def _consume(tok, trig: Trigger, ev: Event, consumed: set[int], r: Rules) -> None:
@@ -1229,6 +1335,8 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         subj = _subject(verb)
         if subj is None or any(m.start <= subj.idx < m.end for m in actors) or subj.lower_ in FIRST_PERSON | {"you"}:
             return None
+        if not _is_actorish(_mention_for(subj, ctx, True), ctx) and not _both_sides(subj, ctx):
+            return None  # "this blame game must come to a halt": no party is told what it must do
     subj_tok = _subject(tok) if trig.pos == "verb" else None
     side_of = {m.id: _side(m, subj_tok if subj_tok is not None and m.start <= subj_tok.idx < m.end else None, ctx, r) for m in actors}
     sides = set(side_of.values())
@@ -1240,7 +1348,7 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         event, mode = trig.civilian
     event, mode, flags = _shift(event, mode, flags, tok, r)
     actor_countries = {ctx.country_of(m.id) for m in actors} - {None}
-    recips = _recipient_mentions(tok, trig, event, verb, actors, ctx)
+    recips = _recipient_mentions(tok, trig, event, verb, actors, ctx) or _both_as_recipients(tok, verb, actor_countries, ctx)
     if not actors:
         # the victims of an act with no named doer: people of a known country ("two Iraqi youths")
         recips = recips or [m for v in _victims(tok, verb) if (m := _mention_for(v, ctx)) is not None
@@ -1251,9 +1359,15 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
             where = _place_of_act(verb, ctx)
             if where is not None:
                 recips = [_people_of(where, people[0], ctx)]
+        sector = r.agentless.get(trig.event, "UAF")
+        if sector != "UAF" and event != trig.event:
+            return None  # "the agreement could be suspended": a measure nobody is named as threatening
+        if not recips and sector != "UAF":
+            recips = _measure_target(tok, verb, ctx)  # "all trade with India is suspended"
         if not recips:
             return None
-        actors = _doers_named_in(verb, ctx) or _unidentified(verb, sent, recips, ctx, r.agentless.get(trig.event, "UAF"))
+        actors = _doers_named_in(verb, ctx) or (
+            _state_doer(verb, recips, speaker, ctx) if sector != "UAF" else _unidentified(verb, sent, recips, ctx, sector))
     if trig.needs_recipient and not recips and not _counterpart_named(tok, trig, event, verb, actors, ctx):
         return None
     if not recips:
@@ -1262,8 +1376,10 @@ def _try(tok, trig: Trigger, n: int, speaker: int | None, sent, ctx: Context, r:
         # with no other party named, an act within a country is directed at it: a people
         # protests to the state where it marches, a bridge blown up near Herat is Afghanistan's
         recips = [m] if (m := _place_of(verb, ctx, ("place",))) is not None else []
-    if not recips and (speaker is not None or event in r.addressed):
+    if not recips and (speaker is not None or event in r.addressed or event == "ASSAULT" and first.lemma_.lower() in RETALIATION):
         recips = _main_counterpart(ctx, actor_countries)
+    if recips and event != "ASSAULT" and not any(ctx.country_of(m.id) for m in actors):
+        actors = _other_side_of(actors, recips, ctx, r) or actors
     parties = actors + recips
     if not any(ctx.country_of(m.id) or m.kind in ("name", "title") for m in parties):
         return None  # "three people were killed": no party of any known country or name, no dyad to record
@@ -1344,6 +1460,52 @@ def _unidentified(verb, sent, victims: list[Mention], ctx: Context, sector: str 
                 sentence=where.sentence, country=country, sector=sector)
     ctx.mentions.append(m)
     return [m]
+
+
+def _state_doer(verb, victims: list[Mention], speaker: int | None, ctx: Context) -> list[Mention]:
+    """Who took a state measure the text puts in the passive ("three Kenyan diplomats were
+    expelled from Uganda", "all trade with India is suspended", the visa scheme "cancelled"):
+    the state they were expelled from; else the speaker whose statement it is; else the
+    authorities where it happened; else, when the measure hits one country, the other side
+    the document is about (a measure is one state's against another)."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "out"):
+            for t in c.subtree:
+                for m in ctx.mentions:
+                    if m.start <= t.idx < m.end and m.kind == "place" and (k := ctx.country_of(m.id)) and k not in NON_STATE:
+                        return [_authorities(m, k, ctx)]
+    hit = {ctx.country_of(m.id) for m in victims} - {None}
+    if speaker is not None and (k := ctx.country_of(speaker)) and k not in hit:
+        return [ctx.mentions[speaker]]
+    where = _place_of(verb, ctx, ("place", "group")) or _place_of_act(verb, ctx)
+    if where is not None and (k := ctx.country_of(where.id)) and k not in hit:
+        return [_authorities(where, k, ctx)]
+    if len(hit) == 1:
+        other = _main_counterpart(ctx, hit)
+        if other:
+            return [_authorities(other[0], ctx.country_of(other[0].id), ctx)]
+    return []
+
+
+def _measure_target(tok, verb, ctx: Context) -> list[Mention]:
+    """Whom a measure in the passive hits, when no person is its subject: the country named
+    in what was stopped ("trade with India", "the visa facility for Indian nationals") or
+    to whom it applies ("closed to Indian transit")."""
+    spans = [c for t in (tok, verb) for c in t.children if c.dep_ == "nsubjpass"
+             or c.dep_ == "prep" and c.lower_ in ("to", "for", "with", "against")]
+    for c in spans:
+        lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
+        for m in ctx.mentions:
+            if lo <= m.start and m.end <= hi and m.kind != "thing" and (k := ctx.country_of(m.id)) and k not in NON_STATE:
+                return [m]
+    return []
+
+
+def _authorities(where: Mention, country: str, ctx: Context) -> Mention:
+    m = Mention(id=len(ctx.mentions), start=where.start, end=where.end, text="authorities", kind="group",
+                sentence=where.sentence, country=country, sector="GOV")
+    ctx.mentions.append(m)
+    return m
 
 
 def r_state_sectors() -> frozenset[str]:
