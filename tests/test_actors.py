@@ -415,3 +415,13 @@ def test_rank_is_a_title_not_part_of_the_name(starter):
     doc, ms, by_id = _mentions(starter, text)
     names = {m.text for m in ms if m.kind == "name"}
     assert "Farid Rahimi" in names and not any(n.startswith(("Lt", "Gen")) for n in names)
+
+
+def test_mention_counts_are_of_the_documents_at_hand_not_of_earlier_ones(starter):
+    """A listed person is one object from batch to batch (and from run to run in `watch`
+    and `serve`): a count from earlier documents must not carry over."""
+    _, reg = starter
+    first = actors.resolve_people([_analysis(starter, "a", "Joe Biden said on Monday the talks would go on.")], reg.people)
+    assert next(p for p in first if p.name == "Joe Biden").mentions == 1
+    later = actors.resolve_people([_analysis(starter, "b", "Keating said Australia would act.")], reg.people)
+    assert next(p for p in later if p.name == "Joe Biden").mentions == 0

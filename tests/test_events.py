@@ -552,3 +552,54 @@ def test_each_other_overrides_a_third_party_named_nearby(code):
 def test_calling_up_a_counterpart_is_no_mobilisation(code):
     assert not [e for e in code("The Thai army chief called up his Cambodian counterpart on Monday.") if e.event == "MOBILIZE"]
     assert one(code("Russia called up 300,000 reservists."), "MOBILIZE")
+
+
+def test_open_to_talks_is_an_offer_and_open_to_the_public_is_nothing(code):
+    e = one(code("Iran says it is open to talks with the United States."), "AGREE")
+    assert countries(e.actor) == {"IRN"} and countries(e.recipient) == {"USA"}
+    assert not code("The museum in Tehran is open to the public on Sundays.")
+
+
+def test_closing_a_crossing_is_against_the_other_side_and_an_arrest_is_not(code):
+    evs = code("Kenya blamed Somalia for the raid. Somalia denied it. Kenya has closed the Mandera crossing.")
+    e = one(evs, "COERCE")
+    assert countries(e.actor) == {"KEN"} and countries(e.recipient) == {"SOM"}
+    evs = code("Kenya blamed Somalia for the raid. Somalia denied it. Kenyan police arrested 30 protesters in Nairobi.")
+    assert all("SOM" not in countries(e.recipient) for e in evs if e.event == "COERCE")
+
+
+@pytest.mark.parametrize("text,event,actor,recipient", [
+    ("\"Putin is a war criminal,\" Biden said.", "ACCUSE", "USA", "RUS"),
+    ("Biden said Putin is a war criminal.", "ACCUSE", "USA", "RUS"),
+])
+def test_a_judgement_of_the_subject_is_the_speakers_act_on_the_subject(code, text, event, actor, recipient):
+    e = one(code(text), event)
+    assert countries(e.actor) == {actor} and countries(e.recipient) == {recipient}
+
+
+def test_a_call_held_or_contact_made_is_a_consultation_and_a_call_for_is_not(code):
+    e = one(code("Lula held a call with Milei on Tuesday evening."), "CONSULT")
+    assert countries(e.actor) == {"BRA"} and countries(e.recipient) == {"ARG"} and e.mode == "phone"
+    assert one(code("Egypt's army chief made contact with Sudanese officers."), "CONSULT")
+    assert not [e for e in code("Erdogan made a call for restraint.") if e.event == "CONSULT"]
+
+
+def test_a_time_said_once_dates_the_coordinated_acts(code):
+    evs = code("The two army chiefs of Ecuador and Peru on Monday (May 12) met at the border and agreed on steps "
+               "to pull back troops.", published=None)
+    assert {e.date for e in evs if e.event == "AGREE"} == {"XXXX-05-12"}
+
+
+def test_a_second_saying_shares_the_first_sayings_time(code):
+    e = one(code("The Kenyan army on Wednesday said three people were killed and claimed that its forces have shot "
+                 "down several Somali drones."), "ASSAULT")
+    assert e.date == "2024-03-13"
+
+
+@pytest.mark.parametrize("text,recipient", [
+    ("The Saudi army fired US-supplied missiles at Houthi positions.", {"YEM"}),
+    ("Ukrainian forces shot down Iranian-made drones over Kyiv.", set()),
+])
+def test_the_country_that_made_or_supplied_a_weapon_is_not_its_side(code, text, recipient):
+    e = one(code(text), "ASSAULT")
+    assert countries(e.recipient) == recipient

@@ -107,7 +107,7 @@ def _name_words() -> dict[str, frozenset[str]]:
     """Word lists about names from data/roles.toml ([names]): suffixes, ethnicity words."""
     raw = tomllib.loads((resources.files("eventwatch") / "data" / "roles.toml").read_text("utf-8"))
     names = raw.get("names", {})
-    return {k: frozenset(w.lower() for w in names.get(k, [])) for k in ("suffixes", "ethnicity")}
+    return {k: frozenset(w.lower() for w in names.get(k, [])) for k in ("suffixes", "ethnicity", "provenance")}
 
 
 def same_person(a: str, b: str) -> bool:
@@ -609,10 +609,22 @@ def _after_first_name(span) -> bool:
     return prev.is_title and prev.is_alpha and prev.ent_type_ == "" and prev.pos_ == "PROPN"
 
 
+def _provenance(ent) -> bool:
+    """"Israeli-made", "US-supplied", "Iran-backed": the country made, supplied or backs the
+    thing or group named next, which is not its own (roles.toml [names] provenance)."""
+    doc = ent.doc
+    i = ent.end
+    return i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ \
+        and doc[i + 1].lower_ in _name_words()["provenance"]
+
+
 def _state_of(tok, reg: Registry) -> str | None:
     """The country a single token names: a state or institution entity, a demonym, or a
     town or region the actor files do not list ("Samarra", "the Tyumen region")."""
     doc = tok.doc
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_ \
+            and doc[tok.i + 2].lower_ in _name_words()["provenance"]:
+        return None  # "Israeli-made drones" are not Israel's (see _provenance)
     place = _place_starting(tok) if tok.ent_type_ == "NORP" or tok.lower_ in reg.by_demonym else None
     if place is not None:
         return place  # "British Columbia" is Canada's, not British
@@ -944,7 +956,7 @@ def find_mentions(doc, reg: Registry, published: str | None = None,
     _mark_places(doc)
     mentions: list[Mention] = []
     sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
-    heads = [ent.root for ent in doc.ents if ent.label_ in ("PERSON", "GPE", "NORP", "ORG")]
+    heads = [ent.root for ent in doc.ents if ent.label_ in ("PERSON", "GPE", "NORP", "ORG") and not _provenance(ent)]
     role_starts, role_spans = _doc_roles(doc, reg)
     for t in doc:
         if t.pos_ == "PRON" and t.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
@@ -1257,6 +1269,9 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
         if id(p) in created:
             p.name = _best_spelling(spellings[id(p)])
             p.aliases = sorted(set(p.aliases) | set(spellings[id(p)]))
+        # counted afresh for these documents: a listed person is the same object from one
+        # batch (or, in `watch` and `serve`, one run) to the next, and kept an old count
+        p.mentions = sum(spellings[id(p)].values())
         c = hints.get(id(p))
         if not c:
             continue
@@ -1265,7 +1280,6 @@ def resolve_people(analyses: list[Analysis], known: Iterable[Actor]) -> list[Act
                 best = [v for (kk, v), _ in c.most_common() if kk == k]
                 if best:
                     setattr(p, k, best[0])
-        p.mentions = sum(spellings[id(p)].values())
     for m in names:
         m.actor = m.actor.name
     return people
