@@ -78,7 +78,8 @@ def relink(store: Store, r: stories.Rules) -> dict[str, str]:
     for row in store.db.execute("SELECT id, title, text, features FROM documents WHERE features IS NOT NULL ORDER BY id"):
         data = json.loads(row["features"])
         feats[row["id"]] = stories.DocFeatures(row["id"], data.get("people", []), data.get("sketch", []), data.get("published"),
-                                               stories.term_vector(row["title"], row["text"] or "", r))
+                                               stories.term_vector(row["title"], row["text"] or "", r),
+                                               stories.lead_vector(row["title"], row["text"] or "", r))
     index: dict[str, list[str]] = {}
     for d, f in feats.items():
         for k in f.keys(r.key_terms):
@@ -101,13 +102,13 @@ def relink(store: Store, r: stories.Rules) -> dict[str, str]:
 
 def sweep(store: Store, gold: dict[str, str]) -> None:
     base = stories.rules()
-    grid = dict(name_weight=[1.0, 1.5], lead_weight=[1, 2, 4], lead_words=[25, 50], content_similarity=[0.3, 0.35, 0.4, 0.45, 0.5])
-    print("name_weight lead_weight lead_words similarity   P      R      F1")
-    for name, lw, lead, sim in itertools.product(*grid.values()):
-        r = dataclasses.replace(base, name_weight=name, lead_weight=lw, lead_words=lead, content_similarity=sim,
+    grid = dict(lead_share=[0.0, 0.2, 0.3, 0.4], lead_words=[30, 40, 60], content_similarity=[0.35, 0.38, 0.4, 0.42, 0.45])
+    print("lead_share lead_words similarity   P      R      F1")
+    for share, lead, sim in itertools.product(*grid.values()):
+        r = dataclasses.replace(base, lead_share=share, lead_words=lead, content_similarity=sim,
                                 undated_content_similarity=sim)
         p, rec, f = bcubed(relink(store, r), gold)
-        print(f"{name:11.1f} {lw:11d} {lead:10d} {sim:10.2f}   {p:.3f}  {rec:.3f}  {f:.3f}")
+        print(f"{share:10.1f} {lead:10d} {sim:10.2f}   {p:.3f}  {rec:.3f}  {f:.3f}")
 
 
 def main() -> int:

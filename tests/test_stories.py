@@ -120,6 +120,21 @@ def test_merge_rules():
     assert ab.date == "XXXX-11-12" and "implicit" in ab.merged_on[0]
 
 
+def test_leads_keep_stories_of_one_crisis_apart():
+    background = ("The dispute over the Velora river began when upstream dams cut the flow to Marrow province. "
+                  "Talks in Ostrand collapsed last year and both capitals recalled envoys. ") * 3
+    a = "Farmers in Marrow blockade the Ostrand highway over water quotas. " + background
+    b = "Marrow farmers block the Ostrand highway in protest at water quotas. " + background
+    c = "Ostrand parliament votes to expel the Velora envoy after spy arrests. " + background
+
+    def feats(doc, text):
+        return stories.DocFeatures(doc, [], [], None, stories.term_vector(None, text), stories.lead_vector(None, text))
+
+    fa, fb, fc = feats("a", a), feats("b", b), feats("c", c)
+    assert stories.similarity(fa, fb) > stories.similarity(fa, fc)
+    assert stories.cosine(fa.lead, fb.lead) > stories.cosine(fa.lead, fc.lead)
+
+
 def test_consensus_dates():
     c = stories.consensus_date
     assert c([("XXXX-11-12", "timex"), ("2025-11-12", "timex")]) == "2025-11-12"   # most precise both support

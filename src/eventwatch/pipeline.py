@@ -355,7 +355,7 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
             linked = []
             for doc, data in store.candidates(f.keys(), f.doc):
                 other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"),
-                                            data.get("terms", {}))
+                                            data.get("terms", {}), data.get("lead", {}))
                 reason = stories.link(f, other, rules)
                 if reason:
                     store.add_link(f.doc, doc, reason)

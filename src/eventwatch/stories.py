@@ -19,6 +19,7 @@ of one text, or reports relaying the same agency, count once).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -52,6 +53,7 @@ class Rules:
     undated_content_similarity: float
     name_weight: float
     lead_weight: int
+    lead_share: float
     key_min_weight: float
     compatible: dict[str, frozenset[str]]
     stopwords: frozenset[str]
@@ -68,7 +70,7 @@ def rules() -> Rules:
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
                  data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["lead_words"], data["top_terms"],
                  data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
-                 data["name_weight"], data["lead_weight"], data["key_min_weight"], {k: frozenset(v) for k, v in compatible.items()},
+                 data["name_weight"], data["lead_weight"], data["lead_share"], data["key_min_weight"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
@@ -81,6 +83,7 @@ class DocFeatures:
     sketch: list[int] = field(default_factory=list)
     published: str | None = None
     terms: dict[str, float] = field(default_factory=dict)  # unit vector over the heaviest terms
+    lead: dict[str, float] = field(default_factory=dict)  # the same over the title and first lead_words words
 
     def keys(self, key_terms: int | None = None) -> list[str]:
         """Blocking keys: documents sharing none are never compared."""
@@ -132,6 +135,22 @@ def term_vector(title: str | None, text: str, r: Rules | None = None) -> dict[st
     return {t: round(v / norm, 4) for t, v in top if v > 0}
 
 
+def lead_vector(title: str | None, text: str, r: Rules | None = None) -> dict[str, float]:
+    """The term vector of the title and the first ``lead_words`` words alone (title twice).
+
+    Articles of one crisis retell the same background further down; what a document
+    reports is in its headline and first sentences, so two leads that differ keep two
+    stories of one crisis apart where the whole texts look alike."""
+    r = r or rules()
+    return term_vector(title, " ".join(text.split()[: r.lead_words]), dataclasses.replace(r, lead_words=0))
+
+
+def similarity(a: DocFeatures, b: DocFeatures, r: Rules | None = None) -> float:
+    """Content similarity: the whole texts' cosine, with a share ``lead_share`` given to the leads'."""
+    r = r or rules()
+    return (1 - r.lead_share) * cosine(a.terms, b.terms) + r.lead_share * cosine(a.lead, b.lead)
+
+
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
@@ -146,7 +165,7 @@ def features(a: Analysis, r: Rules | None = None) -> DocFeatures:
     hashes = {zlib.crc32(" ".join(content[i:i + n]).encode()) for i in range(max(0, len(content) - n + 1))}
     people = sorted({m.actor for m in a.mentions if m.kind == "name" and m.label == "PERSON" and m.actor})
     return DocFeatures(a.document.id, people, sorted(hashes)[: r.sketch_size], a.document.published,
-                       term_vector(a.document.title, a.document.text, r))
+                       term_vector(a.document.title, a.document.text, r), lead_vector(a.document.title, a.document.text, r))
 
 
 def resemblance(a: list[int], b: list[int], k: int) -> float:
@@ -189,7 +208,7 @@ def link(a: DocFeatures, b: DocFeatures, r: Rules | None = None) -> str | None:
     need = r.people_jaccard if _days(a.published) and _days(b.published) else r.undated_people_jaccard
     if len(shared) >= r.min_shared_people and len(shared) / len(union) >= need:
         return "people: " + ", ".join(sorted(shared))
-    sim = cosine(a.terms, b.terms)
+    sim = similarity(a, b, r)
     dated = _days(a.published) is not None and _days(b.published) is not None
     if sim >= (r.content_similarity if dated else r.undated_content_similarity):
         top = sorted(set(a.terms) & set(b.terms), key=lambda t: (-a.terms[t] * b.terms[t], t))[:5]
