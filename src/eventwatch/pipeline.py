@@ -381,7 +381,8 @@ def merge_story(store: Store, story: str, docs: list[str]) -> None:
     coded = store.coded_events(docs)
     for e in coded:
         e.story = story
-    merged = stories.merge([e for e in coded if e.id not in apart], store.rewrites(docs)) + stories.merge(
+    merged = stories.merge([e for e in coded if e.id not in apart], store.rewrites(docs),
+                           published=store.published_of(docs)) + stories.merge(
         [e for e in coded if e.id in apart], set(), alone=True)
     for e in merged:
         e.date_precision = timex.precision(e.date)  # reports that disagree leave the event undated

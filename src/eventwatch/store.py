@@ -361,6 +361,14 @@ class Store:
         marks = ",".join("?" * len(ids))
         return {r[0]: r[1] for r in self.db.execute(f"SELECT id, story FROM documents WHERE id IN ({marks})", ids)}
 
+    def published_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """Each document's publication date (what dates its undated reports' acts from above)."""
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, published FROM documents WHERE id IN ({marks})", ids)}
+
     def site_pages(self, host: str, limit: int = 50) -> list[bytes]:
         """The raw bytes of stored pages from one site (by the host of their URL), the
         latest first: what a page shares with them is the site's furniture."""

@@ -4,7 +4,8 @@ Two documents share a story when they are rewrites of each other (their 5-word s
 resemble, estimated from bottom-k min-hash sketches), name the same people on nearby days,
 or report the same thing in their own words: the cosine of their weighted terms (title and
 lead count twice; each word weighs by its rarity in news at large, a fixed table, never the
-store's counts) is high, and they are not far apart in time. Stories are the connected
+store's counts), with a share for the cosine of their leads alone, is high, and they are not
+far apart in time. Stories are the connected
 components of those links, each link a function of its two documents alone, so adding
 documents one by one gives the same stories as adding them at once. Candidate pairs come
 from blocking keys (people, the smallest shingle hashes, the heaviest terms), never from
@@ -13,7 +14,9 @@ all pairs.
 Within a story, reports from different documents merge into one event when they are the
 same act: the same or a compatible type, the same actor countries, recipient countries
 that agree (or one report leaves the recipient implicit), and dates that do not
-contradict. The merged event keeps every report, takes the most precise date the reports
+contradict (an undated report's document published on or shortly after the other's date).
+The most alike pairs join first; every report of an event must fit every other, and an
+event has at most one report per document. The merged event keeps every report, takes the most precise date the reports
 support together, says which features matched, and counts independent sources (rewrites
 of one text, or reports relaying the same agency, count once).
 """
@@ -46,6 +49,7 @@ class Rules:
     people_jaccard: float
     undated_people_jaccard: float
     max_days_apart: int
+    undated_report_days: int
     lead_words: int
     top_terms: int
     key_terms: int
@@ -68,7 +72,7 @@ def rules() -> Rules:
         for t in group:
             compatible.setdefault(t, set()).update(group)
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
-                 data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["lead_words"], data["top_terms"],
+                 data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["undated_report_days"], data["lead_words"], data["top_terms"],
                  data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
                  data["name_weight"], data["lead_weight"], data["lead_share"], data["key_min_weight"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
@@ -296,58 +300,119 @@ def same_act(a: Event, b: Event, r: Rules) -> list[str] | None:
     return why
 
 
+def report_dates_fit(a: Event, b: Event, published: dict[str, str | None], max_days: int) -> bool:
+    """Whether two reports' dates allow one act. Both dated: they agree (same_act checks).
+    One dated: the undated report's document was published on or after that date (an act is
+    reported after it happens) and within ``max_days`` of it, when the document has a date;
+    a later act of the same kind told without a date would otherwise join an earlier one."""
+    if bool(a.date) == bool(b.date):
+        return True
+    dated, undated = (a, b) if a.date else (b, a)
+    pub = _days(published.get(undated.reports[0].doc))
+    when = _days(dated.date)
+    if pub is None or when is None:
+        return True
+    if pub[0] is not None and when[0] is not None and pub[0] != when[0]:
+        return pub[0] > when[0] and pub[1] + 372 - when[1] <= max_days
+    return 0 <= pub[1] - when[1] <= max_days
+
+
+def _evidence_terms(e: Event) -> frozenset[str]:
+    return frozenset(stem(w) for sp in e.reports[0].evidence for w in _WORD.findall(sp.text) if len(w) > 3)
+
+
+def _affinity(a: Event, b: Event, why: list[str]) -> float:
+    """How alike two compatible reports are, to pick the best partner when several fit:
+    the same type, a named common recipient, a common date and trigger count most, then the
+    overlap of their evidence words."""
+    score = 2.0 * (a.event == b.event) + 2.0 * bool(_countries(a.recipient) and _countries(b.recipient))
+    score += 2.0 * bool(a.date and b.date) + 1.0 * bool(a.trigger and a.trigger.lower() == (b.trigger or "").lower())
+    ta, tb = _evidence_terms(a), _evidence_terms(b)
+    return score + (len(ta & tb) / len(ta | tb) if ta | tb else 0.0)
+
+
 def merge(coded: list[Event], rewrites: set[frozenset[str]] = frozenset(), r: Rules | None = None,
-          alone: bool = False) -> list[Event]:
+          alone: bool = False, published: dict[str, str | None] | None = None) -> list[Event]:
     """Merge the per-document events of one story into one event per act.
 
-    Reports are taken in reading order (document, then position) and each joins the first compatible event that has
-    no report from its document yet, so the result depends only on the story's documents.
+    Every pair of reports from different documents that can be one act (``same_act``, and
+    dates that fit the documents' publication dates) is a candidate; the most alike pairs
+    join first, and two groups join only when every report of one can be one act with every
+    report of the other and no document would report the act twice. So a report joins at
+    most one event per other document (its best match), two acts of one document never fall
+    into one event, and A~B, B~C cannot bring A and C together when A and C differ (10 May
+    and 12 May). The result depends only on the story's reports, never on their arrival order.
     With ``alone`` (events an analyst split apart) nothing merges.
     """
     r = r or rules()
-    coded = _known_countries(coded)
-    merged: list[Event] = []
-    # Blocking: a report is compared only with events of its type group and dyad, plus those
-    # whose recipient is implicit (or, if its own is implicit, every recipient of that actor).
-    buckets: dict[tuple, list[Event]] = {}
-    recipients: dict[tuple, set[frozenset]] = {}
-    dated: dict[int, list[tuple[str | None, str | None]]] = {}
-    order: dict[int, int] = {}  # first-come order, so the first compatible event wins
-    for ev in sorted(coded, key=_reading_order):
-        target = None
-        side = (min(r.compatible.get(ev.event, {ev.event})), _countries(ev.actor))
-        rec = _countries(ev.recipient)
-        keys = [rec, frozenset()] if rec else sorted(recipients.get(side, ()), key=sorted)
-        candidates = [m for k in dict.fromkeys(keys) for m in buckets.get((*side, k), [])]
-        bucket = buckets.setdefault((*side, rec), [])
-        recipients.setdefault(side, set()).add(rec)
-        for m in ([] if alone else sorted(candidates, key=lambda m: order[id(m)])):
-            if any(rep.doc == ev.reports[0].doc for rep in m.reports):
+    published = published or {}
+    evs = sorted(_known_countries(coded), key=_reading_order)
+    group = list(range(len(evs)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(evs))}
+    why: dict[tuple[int, int], list[str]] = {}
+    if not alone:
+        # Blocking: only reports of one type group and actor countries, whose recipients are
+        # equal or implicit in one, and whose days are equal or unknown in one, are compared.
+        buckets: dict[tuple, list[int]] = {}
+        for i, ev in enumerate(evs):
+            buckets.setdefault((min(r.compatible.get(ev.event, {ev.event})), _countries(ev.actor)), []).append(i)
+        scored = []
+        for idx in buckets.values():
+            by_key: dict[tuple, list[int]] = {}
+            for i in idx:
+                by_key.setdefault((_countries(evs[i].recipient), _day_key(evs[i].date)), []).append(i)
+            for (rec, day), mine in by_key.items():
+                others = [j for (rec2, day2), js in by_key.items() for j in js
+                          if (rec2 == rec or not rec or not rec2) and (day2 == day or day is None or day2 is None)]
+                for i in mine:
+                    for j in others:
+                        if j <= i or evs[i].reports[0].doc == evs[j].reports[0].doc:
+                            continue
+                        reasons = same_act(evs[i], evs[j], r)
+                        if reasons is None or not report_dates_fit(evs[i], evs[j], published, r.undated_report_days):
+                            continue
+                        why[(i, j)] = reasons
+                        scored.append((-_affinity(evs[i], evs[j], reasons), i, j))
+        for _, i, j in sorted(scored):
+            gi, gj = group[i], group[j]
+            if gi == gj:
                 continue
-            why = same_act(m, ev, r)
-            if why is not None:
-                target, reasons = m, why
-                break
-        if target is None:
-            merged.append(_copy(ev))
-            order[id(merged[-1])] = len(merged)
-            bucket.append(merged[-1])
-            dated[id(merged[-1])] = [(ev.date, ev.date_source)]
-            continue
-        target.reports.extend(ev.reports)
-        target.coded_ids.append(ev.id)
-        target.merged_on.append(f"{ev.reports[0].doc}: " + ", ".join(reasons))
-        dated[id(target)].append((ev.date, ev.date_source))
-        target.confidence = max(target.confidence, ev.confidence)
-        if not target.recipient and ev.recipient:
-            target.recipient = ev.recipient
-        target.aux = sorted(set(target.aux) & set(ev.aux))
-    for m in merged:
-        m.date = consensus_date(dated[id(m)])
-        m.sources = independent_sources(m, rewrites)
-        if len(m.coded_ids) > 1:
-            m.id = "ev-" + hashlib.sha1("|".join(sorted(m.coded_ids)).encode()).hexdigest()[:12]
+            a, b = members[gi], members[gj]
+            if {evs[x].reports[0].doc for x in a} & {evs[y].reports[0].doc for y in b}:
+                continue
+            if not all((min(x, y), max(x, y)) in why for x in a for y in b):
+                continue
+            for y in b:
+                group[y] = gi
+            members[gi] = sorted(a + b)
+            del members[gj]
+    merged: list[Event] = []
+    for g in sorted(members, key=lambda g: members[g][0]):
+        first, *rest = members[g]
+        target = _copy(evs[first])
+        dated = [(evs[first].date, evs[first].date_source)]
+        for k in rest:
+            ev = evs[k]
+            target.reports.extend(ev.reports)
+            target.coded_ids.append(ev.id)
+            target.merged_on.append(f"{ev.reports[0].doc}: " + ", ".join(why[(first, k)]))
+            dated.append((ev.date, ev.date_source))
+            target.confidence = max(target.confidence, ev.confidence)
+            if not target.recipient and ev.recipient:
+                target.recipient = ev.recipient
+            target.aux = sorted(set(target.aux) & set(ev.aux))
+        target.date = consensus_date(dated)
+        target.sources = independent_sources(target, rewrites)
+        if len(target.coded_ids) > 1:
+            target.id = "ev-" + hashlib.sha1("|".join(sorted(target.coded_ids)).encode()).hexdigest()[:12]
+        merged.append(target)
     return merged
+
+
+def _day_key(value: str | None) -> str | None:
+    """A day-precise date's month and day (the blocking key of dates), else None (any day)."""
+    m = re.match(r"^(?:\d{4}|XXXX)-(\d{2})-(\d{2})$", value or "")
+    return f"{m.group(1)}-{m.group(2)}" if m else None
 
 
 def _name_key(name: str | None) -> str:
