@@ -24,6 +24,7 @@ import itertools
 import json
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,13 +51,15 @@ def read_labels(path: Path) -> dict[str, str]:
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
     docs = sorted(pred)
     gold = {d: gold.get(d, f"alone:{d}") for d in docs}
+    # cluster sizes and overlaps, so 100,000 documents cost no more than their count
+    n_pred = Counter(pred[d] for d in docs)
+    n_gold = Counter(gold[d] for d in docs)
+    n_both = Counter((pred[d], gold[d]) for d in docs)
     p = r = 0.0
     for d in docs:
-        same_pred = {x for x in docs if pred[x] == pred[d]}
-        same_gold = {x for x in docs if gold[x] == gold[d]}
-        both = len(same_pred & same_gold)
-        p += both / len(same_pred)
-        r += both / len(same_gold)
+        both = n_both[(pred[d], gold[d])]
+        p += both / n_pred[pred[d]]
+        r += both / n_gold[gold[d]]
     p, r = p / len(docs), r / len(docs)
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 

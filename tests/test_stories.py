@@ -204,3 +204,19 @@ def test_claim_relations():
     assert stories.relation(a, c("d", "LTU", [], ["balloon", "airspace"]))[0] == "echo"
     assert stories.relation(a, c("e", "USA", ["RUS"], ["balloon", "airspace"]))[0] == "third party"
     assert stories.relation(a, c("f", "BLR", [], ["balloon"])) is None  # one shared word is not a matter
+
+
+def test_candidates_take_the_rarest_keys_within_a_budget(tmp_path):
+    from eventwatch.model import Analysis, Document
+
+    def doc(i: int, keys: list[str]):
+        d = Document(id=f"d{i:03d}", text=f"text {i}", content_hash=f"h{i}")
+        return Analysis(d), {"keys": keys, "terms": {}}
+
+    rows = [doc(0, ["t:common", "t:rare"]), doc(1, ["t:rare"])] + [doc(i, ["t:common"]) for i in range(2, 40)]
+    with Store(tmp_path / "k.db") as store, store.transaction():
+        store.write_batch([a for a, _ in rows], {}, "test", [], {a.document.id: f for a, f in rows})
+        near = [d for d, _ in store.candidates(["t:common", "t:rare"], "new", max_candidates=10)]
+        assert near == ["d000", "d001"]  # the rare key's documents; the common key would pass the budget
+        assert len(store.candidates(["t:common", "t:rare"], "new", max_candidates=100)) == 40
+        assert store.candidates(["t:common"], "new", max_docs_per_key=20) == []  # a key too common to say anything

@@ -353,7 +353,7 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
     with store.transaction():  # within the batch's transaction
         for f in sorted(new, key=lambda f: f.doc):
             linked = []
-            for doc, data in store.candidates(f.keys(), f.doc):
+            for doc, data in store.candidates(f.keys(), f.doc, max_candidates=rules.max_candidates):
                 other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"),
                                             data.get("terms", {}), data.get("lead", {}))
                 reason = stories.link(f, other, rules)

@@ -59,6 +59,7 @@ class Rules:
     lead_weight: int
     lead_share: float
     key_min_weight: float
+    max_candidates: int
     compatible: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     matter_stopwords: frozenset[str]
@@ -74,7 +75,7 @@ def rules() -> Rules:
     return Rules(data["shingle_words"], data["sketch_size"], data["rewrite_resemblance"], data["min_shared_people"],
                  data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["undated_report_days"], data["lead_words"], data["top_terms"],
                  data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
-                 data["name_weight"], data["lead_weight"], data["lead_share"], data["key_min_weight"], {k: frozenset(v) for k, v in compatible.items()},
+                 data["name_weight"], data["lead_weight"], data["lead_share"], data["key_min_weight"], data["max_candidates"], {k: frozenset(v) for k, v in compatible.items()},
                  frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
