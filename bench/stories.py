@@ -2,6 +2,7 @@
 """Story clustering time and memory against the number of documents, on synthetic news.
 
     python bench/stories.py [--docs 10000,100000] [--batch 50]
+    python bench/stories.py --run CORPUS     # the share of a real run spent on stories
 
 Why: a document joins a story by the stored documents it shares blocking keys with (its
 heaviest terms, people, min-hashes), never by comparing all pairs, so the time to place one
@@ -114,11 +115,42 @@ def run(n: int, batch: int) -> None:
     print(f"{n} documents: {spent:.1f} s clustering, {spent / n * 1e3:.2f} ms/doc; B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
 
+def share(corpus: Path) -> None:
+    """Wall time of a real run (fresh store, default options) and the part spent on story
+    features, linking and merging, which run in the main process after each batch."""
+    from eventwatch.settings import Options
+
+    spent = {"features": 0.0, "stories": 0.0}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t0
+        return wrapper
+
+    pipeline.stories.features = timed("features", stories.features)
+    pipeline.assign_stories = timed("stories", pipeline.assign_stories)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        result = pipeline.run([corpus], Options(db=Path(tmp) / "share.db"))
+        wall = time.perf_counter() - t0
+    total = spent["features"] + spent["stories"]
+    print(f"{len(result.processed)} documents in {wall:.1f} s: story features {spent['features']:.2f} s, linking and "
+          f"merging {spent['stories']:.2f} s, together {total / wall:.1%} of the run")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", default="10000,100000")
+    ap.add_argument("--docs", default="10000,100000", help="store sizes, comma-separated (one run each)")
     ap.add_argument("--batch", type=int, default=50)
+    ap.add_argument("--run", type=Path, default=None, help="instead: time a real run of this corpus")
     args = ap.parse_args()
+    if args.run:
+        share(args.run)
+        return
     for n in (int(x) for x in args.docs.split(",")):
         run(n, args.batch)
 
