@@ -120,6 +120,52 @@ def test_merge_rules():
     assert ab.date == "XXXX-11-12" and "implicit" in ab.merged_on[0]
 
 
+def test_a_report_joins_its_best_match_and_never_links_two_acts():
+    evs = [
+        _ev("a", "COERCE", "AAA", "BBB", "2031-03-10", "timex", "1"),
+        _ev("a", "COERCE", "AAA", "BBB", "2031-03-12", "timex", "2"),   # a second act of the kind in one document
+        _ev("b", "COERCE", "AAA", "BBB", "2031-03-12", "timex", "3"),   # the 12th: joins the 12th, not the first read
+        _ev("c", "COERCE", "AAA", None, None, None, "4"),               # fits either, joins one of them only
+    ]
+    out = stories.merge(evs)
+    groups = sorted(sorted((r.doc, r.date) for r in e.reports) for e in out)
+    assert [("a", "2031-03-12"), ("b", "2031-03-12")] in [[x for x in g if x[0] != "c"] for g in groups]
+    assert sum(1 for g in groups for x in g if x[0] == "c") == 1
+    assert not any({("a", "2031-03-10"), ("a", "2031-03-12")} <= set(g) for g in groups)
+
+
+def test_no_chain_through_an_undated_report():
+    # 10th ~ undated ~ 12th: the undated report may join one, but the two days never meet
+    evs = [_ev("a", "AGREE", "AAA", "BBB", "2031-03-10", "timex", "1"), _ev("b", "AGREE", "AAA", "BBB", None, None, "2"),
+           _ev("c", "AGREE", "AAA", "BBB", "2031-03-12", "timex", "3")]
+    out = stories.merge(evs)
+    assert not any({"a", "c"} <= {r.doc for r in e.reports} for e in out)
+    assert len(out) == 2
+
+
+def test_an_undated_report_is_published_after_the_act():
+    dated = _ev("a", "SANCTION", "AAA", "BBB", "2031-03-10", "timex", "1")
+    later = _ev("b", "SANCTION", "AAA", "BBB", None, None, "2")
+    for pub, joins in [("2031-03-11", True), ("2031-03-10", True), ("2031-03-09", False), ("2031-03-30", False), (None, True)]:
+        out = stories.merge([dated, later], published={"a": "2031-03-10", "b": pub})
+        assert (len(out) == 1) is joins, pub
+
+
+def test_leads_keep_stories_of_one_crisis_apart():
+    background = ("The dispute over the Velora river began when upstream dams cut the flow to Marrow province. "
+                  "Talks in Ostrand collapsed last year and both capitals recalled envoys. ") * 3
+    a = "Farmers in Marrow blockade the Ostrand highway over water quotas. " + background
+    b = "Marrow farmers block the Ostrand highway in protest at water quotas. " + background
+    c = "Ostrand parliament votes to expel the Velora envoy after spy arrests. " + background
+
+    def feats(doc, text):
+        return stories.DocFeatures(doc, [], [], None, stories.term_vector(None, text), stories.lead_vector(None, text))
+
+    fa, fb, fc = feats("a", a), feats("b", b), feats("c", c)
+    assert stories.similarity(fa, fb) > stories.similarity(fa, fc)
+    assert stories.cosine(fa.lead, fb.lead) > stories.cosine(fa.lead, fc.lead)
+
+
 def test_consensus_dates():
     c = stories.consensus_date
     assert c([("XXXX-11-12", "timex"), ("2025-11-12", "timex")]) == "2025-11-12"   # most precise both support
@@ -158,3 +204,19 @@ def test_claim_relations():
     assert stories.relation(a, c("d", "LTU", [], ["balloon", "airspace"]))[0] == "echo"
     assert stories.relation(a, c("e", "USA", ["RUS"], ["balloon", "airspace"]))[0] == "third party"
     assert stories.relation(a, c("f", "BLR", [], ["balloon"])) is None  # one shared word is not a matter
+
+
+def test_candidates_take_the_rarest_keys_within_a_budget(tmp_path):
+    from eventwatch.model import Analysis, Document
+
+    def doc(i: int, keys: list[str]):
+        d = Document(id=f"d{i:03d}", text=f"text {i}", content_hash=f"h{i}")
+        return Analysis(d), {"keys": keys, "terms": {}}
+
+    rows = [doc(0, ["t:common", "t:rare"]), doc(1, ["t:rare"])] + [doc(i, ["t:common"]) for i in range(2, 40)]
+    with Store(tmp_path / "k.db") as store, store.transaction():
+        store.write_batch([a for a, _ in rows], {}, "test", [], {a.document.id: f for a, f in rows})
+        near = [d for d, _ in store.candidates(["t:common", "t:rare"], "new", max_candidates=10)]
+        assert near == ["d000", "d001"]  # the rare key's documents; the common key would pass the budget
+        assert len(store.candidates(["t:common", "t:rare"], "new", max_candidates=100)) == 40
+        assert store.candidates(["t:common"], "new", max_docs_per_key=20) == []  # a key too common to say anything

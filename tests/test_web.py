@@ -198,7 +198,12 @@ def test_bad_link_shows_the_error(dash):
 
 
 def test_markup_in_articles_shows_as_text(browser, writable):
-    body = {"text": XSS_TEXT, "id": "xss-web", "title": "<img src=x onerror=alert(1)> Border talks",
+    # News of its own, so the article is a story of its own and every view lists its own title:
+    # XSS_TEXT tells the sample's news, and its event would merge into one whose first report
+    # is a sample article.
+    text = XSS_TEXT.replace("Lithuanian", "Chilean").replace("Lithuania", "Chile").replace("Belarus", "Bolivia") \
+        .replace("Vilnius", "Santiago").replace("Kęstutis Budrys", "Alberto van Klaveren")
+    body = {"text": text, "id": "xss-web", "title": "<img src=x onerror=alert(1)> Border talks",
             "outlet": "<script>alert(2)</script>", "published": "2025-11-12", "url": "javascript:alert(3)"}
     reply = writable.request("/api/documents", "POST", body, {"Authorization": f"Bearer {TOKEN}"})
     assert reply.status in (200, 201), reply.body[:300]

@@ -353,8 +353,9 @@ def assign_stories(store: Store, new: list[stories.DocFeatures], old_stories: se
     with store.transaction():  # within the batch's transaction
         for f in sorted(new, key=lambda f: f.doc):
             linked = []
-            for doc, data in store.candidates(f.keys(), f.doc):
-                other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"))
+            for doc, data in store.candidates(f.keys(), f.doc, max_candidates=rules.max_candidates):
+                other = stories.DocFeatures(doc, data.get("people", []), data.get("sketch", []), data.get("published"),
+                                            data.get("terms", {}), data.get("lead", {}))
                 reason = stories.link(f, other, rules)
                 if reason:
                     store.add_link(f.doc, doc, reason)
@@ -380,7 +381,8 @@ def merge_story(store: Store, story: str, docs: list[str]) -> None:
     coded = store.coded_events(docs)
     for e in coded:
         e.story = story
-    merged = stories.merge([e for e in coded if e.id not in apart], store.rewrites(docs)) + stories.merge(
+    merged = stories.merge([e for e in coded if e.id not in apart], store.rewrites(docs),
+                           published=store.published_of(docs)) + stories.merge(
         [e for e in coded if e.id in apart], set(), alone=True)
     for e in merged:
         e.date_precision = timex.precision(e.date)  # reports that disagree leave the event undated

@@ -361,6 +361,14 @@ class Store:
         marks = ",".join("?" * len(ids))
         return {r[0]: r[1] for r in self.db.execute(f"SELECT id, story FROM documents WHERE id IN ({marks})", ids)}
 
+    def published_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """Each document's publication date (what dates its undated reports' acts from above)."""
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, published FROM documents WHERE id IN ({marks})", ids)}
+
     def site_pages(self, host: str, limit: int = 50) -> list[bytes]:
         """The raw bytes of stored pages from one site (by the host of their URL), the
         latest first: what a page shares with them is the site's furniture."""
@@ -369,16 +377,36 @@ class Store:
                                " ORDER BY added DESC LIMIT ?", (f"%://{like}/%", f"%://www.{like}/%", limit))
         return [r[0] for r in rows]
 
-    def candidates(self, keys: list[str], exclude: str, max_docs_per_key: int = 200) -> list[tuple[str, dict]]:
+    def candidates(self, keys: list[str], exclude: str, max_docs_per_key: int = 200,
+                   max_candidates: int = 400) -> list[tuple[str, dict]]:
         """Stored documents sharing a blocking key with a document, with their features.
-        A key shared by very many documents (a site's stock phrase) says nothing and is skipped."""
-        if not keys:
+
+        A key shared by very many documents (a site's stock phrase) says nothing and is
+        skipped; the rarest keys are taken first, up to ``max_candidates`` documents in all,
+        so the work per document stays flat however large the store grows (the documents of
+        one story share its rarest keys: names, a toll, their own shingles). Each key's count
+        stops at max_docs_per_key + 1 rows, as counting a common key's every row would grow too."""
+        counted = []
+        for k in dict.fromkeys(keys):
+            n = self.db.execute("SELECT count(*) FROM (SELECT 1 FROM doc_keys WHERE key = ? LIMIT ?) AS firsts",
+                                (k, max_docs_per_key + 1)).fetchone()[0]
+            if 0 < n <= max_docs_per_key:
+                counted.append((n, k))
+        chosen, total = [], 0
+        for n, k in sorted(counted):
+            if chosen and total + n > max_candidates:
+                break
+            chosen.append(k)
+            total += n
+        if not chosen:
             return []
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            f"SELECT DISTINCT d.id, d.features FROM doc_keys k JOIN documents d ON d.id = k.doc"
-            f" WHERE k.key IN (SELECT key FROM doc_keys WHERE key IN ({marks}) GROUP BY key HAVING count(*) <= ?)"
-            f" AND d.id != ? ORDER BY d.id", [*keys, max_docs_per_key, exclude])
+        marks = ",".join("?" * len(chosen))
+        ids = [r[0] for r in self.db.execute(f"SELECT DISTINCT doc FROM doc_keys WHERE key IN ({marks}) AND doc != ?",
+                                             [*chosen, exclude])]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, features FROM documents WHERE id IN ({marks}) ORDER BY id", ids)
         return [(r[0], json.loads(r[1] or "{}")) for r in rows]
 
     def story_members(self, stories: set[str]) -> list[str]:
