@@ -110,14 +110,18 @@ def test_merge_rules():
         _ev("b", "REJECT", "LTU", None, None, None, "2"),          # implicit recipient, no time at all: joins, takes the date
         _ev("c", "REJECT", "LTU", "RUS", None, None, "3"),         # another recipient: another act
         _ev("d", "REJECT", "LTU", "BLR", "XXXX-11-14", "timex", "4"),  # another day: another act
-        _ev("e", "AGREE", "BLR", "LTU", None, None, "5"),
-        _ev("f", "REQUEST", "BLR", "LTU", None, None, "6"),       # compatible types merge
+        _ev("e", "COERCE", "BLR", "LTU", None, None, "5"),
+        _ev("f", "SANCTION", "BLR", "LTU", None, None, "6"),      # compatible types merge
     ]
     out = stories.merge(evs)
     groups = sorted(sorted(r.doc for r in e.reports) for e in out)
     assert groups == [["a", "b"], ["c"], ["d"], ["e", "f"]]
     ab = next(e for e in out if len(e.reports) == 2 and e.event == "REJECT")
     assert ab.date == "XXXX-11-12" and "implicit" in ab.merged_on[0]
+    # an offer and a demand are different acts, however alike their dyads
+    offer_demand = stories.merge([_ev("g", "AGREE", "BLR", "LTU", None, None, "7"),
+                                  _ev("h", "REQUEST", "BLR", "LTU", None, None, "8")])
+    assert len(offer_demand) == 2
 
 
 def test_a_report_joins_its_best_match_and_never_links_two_acts():
