@@ -158,3 +158,18 @@ def test_html_page_keeps_trafilatura_first_then_the_same_line_check():
     assert (doc.published, doc.published_from) == ("2023-08-14", "metadata")
     _gone(doc, "Listen to this article", "(Photo:", "Trucks carrying aid wait", "Share on Facebook", "© 2023")
     assert "up to 60 trucks a day" in doc.text
+
+
+def test_a_page_cut_off_mid_sentence_keeps_its_last_sentence():
+    doc = _page("Two provinces sign water deal\n\n"
+                "The governors of Saran and Delta provinces signed an agreement on Sunday to share the river's water.\n\n"
+                "Meanwhile, Saran's closure of the canal gates and the expulsion of Delta's inspectors mark the harshest "
+                "steps either province has taken since the drought of")
+    assert "the expulsion of Delta's inspectors mark the harshest steps" in doc.text
+
+
+def test_a_related_headline_at_the_end_still_goes():
+    doc = _page("Two provinces sign water deal\n\n"
+                "The governors of Saran and Delta provinces signed an agreement on Sunday to share the river's water.\n\n"
+                "Farmers block highway over water shortage\n")
+    _gone(doc, "Farmers block highway")

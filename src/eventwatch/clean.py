@@ -47,6 +47,8 @@ class Rules:
     section_labels: frozenset[str]
     max_label_words: int
     max_title_words: int
+    cut_prose_min_words: int
+    cut_prose_max_furniture: float
     drop_lines: tuple[re.Pattern, ...]
     list_item: re.Pattern
     outlet_cues: tuple[re.Pattern, ...]
@@ -73,6 +75,8 @@ def rules() -> Rules:
         section_labels=frozenset(s.lower() for s in c["section_labels"]),
         max_label_words=c["max_label_words"],
         max_title_words=c["max_title_words"],
+        cut_prose_min_words=c.get("cut_prose_min_words", 15),
+        cut_prose_max_furniture=c.get("cut_prose_max_furniture", 0.2),
         drop_lines=tuple(re.compile(p) for p in c["drop_lines"]),
         list_item=re.compile(c["list_item"]),
         outlet_cues=tuple(re.compile(p) for p in c["outlet_cues"]),
@@ -152,9 +156,16 @@ def _drop_furniture(paras: list[str], r: Rules, removed: list[str],
 
 
 def _drop_trailing_block(body: list[str], title: str | None, r: Rules, removed: list[str]) -> list[str]:
-    """Related headlines, lists and a repeated title at the end are navigation, not article."""
+    """Related headlines, lists and a repeated title at the end are navigation, not article.
+    A last line cut off mid-sentence (a scrape that stops at a length) is not a headline when
+    it is long and the line classifier reads it as prose."""
+    from . import furniture
+
     while len(body) > 1:
         last = body[-1]
+        if _is_headline(last, r) and len(last.split()) >= r.cut_prose_min_words \
+                and furniture.scores(body)[-1] < r.cut_prose_max_furniture:
+            break
         if r.list_item.search(last) or _is_headline(last, r) or (title and last.strip() == title.strip()):
             removed.append(body.pop())
         else:
