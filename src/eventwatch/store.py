@@ -355,19 +355,18 @@ class Store:
 
     # --- stories and merged events ------------------------------------------------------
     def stories_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
-        ids = list(doc_ids)
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, story FROM documents WHERE id IN ({marks})", ids)}
+        return self._documents_column("story", doc_ids)
 
     def published_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
         """Each document's publication date (what dates its undated reports' acts from above)."""
+        return self._documents_column("published", doc_ids)
+
+    def _documents_column(self, column: str, doc_ids: Iterable[str]) -> dict[str, str | None]:
         ids = list(doc_ids)
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, published FROM documents WHERE id IN ({marks})", ids)}
+        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, {column} FROM documents WHERE id IN ({marks})", ids)}
 
     def site_pages(self, host: str, limit: int = 50) -> list[bytes]:
         """The raw bytes of stored pages from one site (by the host of their URL), the
