@@ -99,3 +99,30 @@ def pg_sample_run(pg_cluster, tmp_path_factory) -> SampleRun:
     with Store(url) as store:
         export.export(store, tmp / "out", "jsonl", result.doc_ids)
     return SampleRun(out=tmp / "out", db=url, result=result)
+
+
+# --- coding made-up texts through the real per-document stages --------------------------
+
+@pytest.fixture(scope="module")
+def reader():
+    """One Reader per module (a module may set its options, as the second opinion does)."""
+    from eventwatch import pipeline
+    from eventwatch.settings import Options
+
+    return pipeline.Reader(Options(workers=1))
+
+
+@pytest.fixture(scope="module")
+def code(reader):
+    """Parse a text, find its mentions, times, quotes and events as the pipeline's reader
+    does (without cleaning, which would take a one-line text for a headline), resolve its
+    people, and return its events. Published 2024-03-14, a Thursday, unless told otherwise."""
+    from eventwatch import actors, pipeline
+    from eventwatch.model import Document
+
+    def run(text: str, published: str | None = "2024-03-14"):
+        doc = Document(id="t", text=text, content_hash=str(hash(text)), published=published)
+        analysis = reader._analyse(doc, reader.nlp(text))
+        pipeline.finish([analysis], actors.resolve_people([analysis], reader.registry.people))
+        return analysis.events
+    return run

@@ -5,25 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from eventwatch import actors, pipeline
-from eventwatch.model import Document
-from eventwatch.settings import Options
-
-
-@pytest.fixture(scope="module")
-def reader():
-    return pipeline.Reader(Options(workers=1))
-
-
-@pytest.fixture(scope="module")
-def code(reader):
-    def run(text: str, published: str | None = "2024-03-14"):
-        doc = Document(id="t", text=text, content_hash=str(hash(text)), published=published)
-        analysis = reader._analyse(doc, reader.nlp(text))
-        pipeline.finish([analysis], actors.resolve_people([analysis], reader.registry.people))
-        return analysis.events
-    return run
-
 
 def one(evs, event: str):
     found = [e for e in evs if e.event == event]
