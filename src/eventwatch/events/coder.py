@@ -23,8 +23,9 @@ from .dates import (
     _event_date, share_the_leads_saying,
 )
 from .grammar import (
-    BACKGROUND_MARKS, Context, ENDING_VERBS, HABITUAL, PLEDGE_NOUNS, WARNING_VERBS, FIRST_PERSON, FROM, HEADS_OF_COMPLEMENT, MATERIAL_CONFLICT,
-    PLACE_RECIPIENT, RECIPROCAL_VERBS, RETALIATION, Rules, Trigger, VERBAL,
+    BACKGROUND_MARKS, CONTRAST_MARKS, Context, ENDING_VERBS, FIRST_PERSON, FROM, HABITUAL, HEADS_OF_COMPLEMENT,
+    MATERIAL_CONFLICT, NO_ACT_DETERMINERS, PLACE_RECIPIENT, PLEDGE_NOUNS, RECIPROCAL_VERBS, RETALIATION,
+    RETALIATION_MARKS, Rules, Trigger, VERBAL, WARNING_VERBS,
     _ancestors, _children, _complement_words, _expand_conj, _flags, _headline_passive, _matches,
     _mention_covering, _past_quantity, _speaker_at, _subject, _type_mode, _verb_of,
     rules, score,
@@ -100,7 +101,7 @@ def _background(tok, r: Rules) -> bool:
                 return True
         elif t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in t.children):
             # "while X blames Y, Z denies it": a contrast in the present is an act of its own
-            return not (any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in t.children)
+            return not (any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in t.children)
                         and t.tag_ in ("VBZ", "VBP"))
         t = t.head
     return False
@@ -572,7 +573,7 @@ def _any_of(tok) -> bool:
     t = tok
     if t.pos_ in ("VERB", "AUX") and t.dep_ in ("acl", "xcomp") and t.head.pos_ == "NOUN":
         t = t.head
-    return t.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in ("any", "no") for c in t.children)
+    return t.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in NO_ACT_DETERMINERS for c in t.children)
 
 
 def _retaliates(tok, verb) -> bool:
@@ -580,16 +581,16 @@ def _retaliates(tok, verb) -> bool:
     retaliatory strikes", "in response, X launched ..." (see `retaliation_words`)."""
     if tok.lemma_.lower() in RETALIATION:
         return True
+    marks = RETALIATION | RETALIATION_MARKS
     for t in (tok, verb):
         for c in t.children:
-            if c.dep_ == "amod" and c.lemma_.lower().startswith(("retaliat", "reprisal")):
-                return True
-            if c.dep_ == "prep" and c.lower_ in ("in", "as") and any(
-                    g.lemma_.lower() in RETALIATION | {"response", "retaliation", "reprisal", "revenge", "reply"}
-                    for g in c.children if g.dep_ == "pobj"):
-                return True
-        for c in t.children:
-            if c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "amod" and g.lemma_.lower().startswith("retaliat") for g in c.children):
+            if c.dep_ == "prep" and c.lower_ in ("in", "as"):
+                modifiers = [g for g in c.children if g.dep_ == "pobj"]  # "in response", "as a reprisal"
+            elif c.dep_ in ("dobj", "nsubjpass"):
+                modifiers = [g for g in c.children if g.dep_ == "amod"]  # "launched retaliatory strikes"
+            else:
+                modifiers = [c] if c.dep_ == "amod" else []
+            if any(m.lower_ in marks or m.lemma_.lower() in marks for m in modifiers):
                 return True
     return False
 

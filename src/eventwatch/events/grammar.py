@@ -29,6 +29,10 @@ PEOPLE_WORDS = frozenset(_GRAMMAR.get("people_words", []))
 SPAN_PREPS = frozenset(_GRAMMAR.get("span_preps", []))
 RECIPROCAL_VERBS = frozenset(_GRAMMAR.get("reciprocal_verbs", []))
 RETALIATION = frozenset(_GRAMMAR.get("retaliation_words", []))
+RETALIATION_MARKS = frozenset(_GRAMMAR.get("retaliation_marks", []))
+CONTRAST_MARKS = frozenset(_GRAMMAR.get("contrast_conjunctions", []))
+NO_ACT_DETERMINERS = frozenset(_GRAMMAR.get("no_act_determiners", []))
+BULLETS = frozenset(_GRAMMAR.get("bullets", []))
 ENDING_VERBS = frozenset(_GRAMMAR.get("ending_verbs", []))
 REFERENCE_HEADS = frozenset(_GRAMMAR.get("reference_heads", []))
 PLEDGE_NOUNS = frozenset(_GRAMMAR.get("pledge_nouns", []))
@@ -288,9 +292,6 @@ def _measure(tok) -> bool:
     """A noun that measures the event after "of" ("ten days of", "a new round of")."""
     return tok.pos_ == "NOUN" and (tok.lemma_.lower() in MEASURES or tok.lower_ in MEASURES
                                    or any(c.dep_ == "nummod" for c in tok.children))
-
-
-BULLETS = {"•", "·", "▪", "◦", "-", "–", "*", "‣"}
 
 
 def _headline_passive(verb) -> bool:
