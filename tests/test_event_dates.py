@@ -158,3 +158,24 @@ def test_without_publication_date_an_untied_weekday_stays_undated(code):
 ])
 def test_a_present_perfect_lead_with_any_time_in_it_is_not_dated_by_its_report(code, text):
     assert all(e.date is None for e in code(text))
+
+
+# --- a quotation's attribution names the saying's time -----------------------------------
+
+@pytest.mark.parametrize(("text", "date"), [
+    # the time hangs on the saying through its preposition phrase
+    ("“Armenia last night took a blatant military act of aggression against Azerbaijan,” "
+     "the defence ministry spokesman said at a news briefing on Tuesday.", "2024-03-12"),
+    # an attribution long enough for the parser to make it a sentence of its own
+    ("“Armenia last night took yet another blatant act of aggression against Azerbaijan by sending drones,” "
+     "Head of the Defence Ministry Press Service (DMPS) Col Anar Eyvazov said in his weekly press conference today.",
+     "2024-03-14"),
+])
+def test_a_quoted_accusation_takes_the_time_its_attribution_names(code, text, date):
+    assert one(code(text), "ACCUSE").date == date
+
+
+def test_a_time_that_dates_the_speaker_not_the_saying_gives_no_date(code):
+    evs = code("“Armenia last night took a blatant military act of aggression against Azerbaijan,” "
+               "said the spokesman, who was appointed on Tuesday.")
+    assert one(evs, "ACCUSE").date is None

@@ -28,8 +28,9 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
     if quote is not None:
         # an accusation made in a quotation ("'India last night attacked us,' the army said")
         # is dated by its saying, not by the time of the act it describes
-        said = _said_on(verb, [t for t in in_sent if not quote.start <= t.start < quote.end])
-        if said is not None:
+        said = _said_on(verb, [t for t in in_sent if not quote.start <= t.start < quote.end]) \
+            or _attribution_time(quote, sent.doc, ctx)
+        if said is not None and _day_of(said):
             return _day_of(said), "timex"
         in_sent = []
     if verb.dep_ == "relcl" and any(c.lower_ == "when" for c in verb.children):
@@ -132,6 +133,28 @@ def _quote_at(ctx: Context, char: int):
     return next((q for q in ctx.quotes if q.direct and q.start <= char < q.end), None)
 
 
+def _attribution_time(quote, doc, ctx: Context):
+    """The time of the saying a direct quotation is attributed to, where the attribution
+    names it: "'... last night,' the army spokesman said in a press conference today". The
+    verb the speaker is subject of, and a time expression hanging on it (directly, or
+    through its preposition), outside the quotation. The parser often makes the words said
+    and their attribution two sentences, so the speaker's verb is looked for in the doc."""
+    span = quote.speaker_span
+    if span is None or quote.start <= span.start < quote.end:
+        return None
+    toks = [t for t in doc if span.start <= t.idx < span.end]
+    verb = next((t.head for t in toks if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_.lower() not in rules().speech_verbs:
+        return None
+    for tx in ctx.timexes:
+        if quote.start <= tx.start < quote.end or tx.type not in ("DATE", "TIME"):
+            continue
+        on = [t for t in doc[verb.left_edge.i: verb.right_edge.i + 1] if tx.start <= t.idx < tx.end]
+        if any(t.head.i == verb.i or (t.head.head.i == verb.i and t.head.dep_ == "prep") for t in on):
+            return tx
+    return None
+
+
 def _shared_by_conjuncts(verb, timexes):
     """A time said once for coordinated acts ("Russia on Tuesday closed the embassy and
     expelled ten diplomats"): a conjoined verb with no time of its own takes the one
@@ -157,7 +180,10 @@ def _said_on(verb, timexes):
     child = verb
     for a in _ancestors(verb, 4):
         if a.pos_ == "VERB" and a.lemma_.lower() in r.speech_verbs | r.decision_verbs | {"announce", "declare"}:
-            own = {t.idx for t in a.subtree} - {t.idx for t in child.subtree}
+            mine = {t.idx for t in child.subtree}
+            # a time in a clause of its own ("the spokesman, who was appointed on Tuesday")
+            # dates that clause, not the saying
+            own = [t.idx for t in a.subtree if t.idx not in mine and not _in_other_clause(t, a)]
             for tx in timexes:
                 if any(tx.start <= i < tx.end for i in own):
                     return tx
