@@ -76,6 +76,16 @@ def test_a_later_saying_by_the_same_side_takes_the_leads_day(code):
     assert (e.date, e.date_source) == ("2024-03-13", "lead")
 
 
+@pytest.mark.parametrize(("later", "event"), [
+    ("Chile warned that it keeps the right to respond.", "THREATEN"),
+    ("Chile's foreign minister accused Peru of arming smugglers.", "ACCUSE"),  # the charge as "of ..."
+    ("Chile urged Peru to withdraw its troops.", "REQUEST"),  # what is asked as "to ..."
+])
+def test_a_later_saying_by_the_same_side_takes_the_leads_day_whatever_its_complement(code, later, event):
+    e = one(code(LEAD + later), event)
+    assert (e.date, e.date_source) == ("2024-03-13", "lead")
+
+
 @pytest.mark.parametrize("later", [
     "Peru warned that it keeps the right to respond.",  # another side: another occasion
     "Chile had warned that it keeps the right to respond.",  # past perfect: background

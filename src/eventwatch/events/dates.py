@@ -291,6 +291,9 @@ def _dated_saying(sent, ctx: Context) -> tuple[str, str] | None:
     return None
 
 
+_CHARGE_PREPS = frozenset({"of", "over", "for", "against"})
+
+
 def _a_saying(sent, trigger: str | None) -> bool:
     """Is the sentence itself a saying whose words are the act: a verb of saying at its root
     ("He said that ... India's aggression"), or a verbal act that takes a clause ("he warned
@@ -302,7 +305,9 @@ def _a_saying(sent, trigger: str | None) -> bool:
     if trig is None:
         return False
     if trig.i == root.i:
-        return any(c.dep_ == "ccomp" for c in root.children)
+        # what was said, as a clause ("warned that ...", "urged X to ...") or as the
+        # charge of an accusation ("accused X of attacking")
+        return any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in _CHARGE_PREPS for c in root.children)
     if root.lemma_.lower() not in rules().speech_verbs:
         return False
     return trig.pos_ != "VERB"  # a judgement in the words said ("aggression"), not an act told
