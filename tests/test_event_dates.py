@@ -137,6 +137,10 @@ def test_a_night_in_the_lead_does_not_move_the_news_day(code):
     ("Santiago: Chile has expelled two Peruvian diplomats.\n\nThe ministry gave no reason.", "2024-03-14"),
     ("Chile expelled two Peruvian diplomats.\n\nThe ministry gave no reason.", None),  # simple past: a day not given
     ("Peru recalled its ambassador to Chile on Tuesday.\n\nChile has also expelled two Peruvian diplomats.", None),
+    # the news told as what officials say of it; a vague time describing a noun is no date
+    ("Chile has expelled two Peruvian diplomats over recent border incidents, officials told Reuters.", "2024-03-14"),
+    ("Officials said Chile has expelled two Peruvian diplomats.", "2024-03-14"),
+    ("Chile has expelled two Peruvian diplomats since 2019, officials told Reuters.", None),  # a span, not a day
 ])
 def test_a_present_perfect_lead_is_dated_by_its_report(code, text, date):
     chile = [e for e in code(text) if e.event == "SANCTION" and {a["country"] for a in e.actor} == {"CHL"}]

@@ -63,12 +63,20 @@ def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | Non
     if verb.i != tok.i and not statement:
         return None, None
     day = _news_day(ctx, sent.doc)
-    timeless = not any(sent.start_char <= t.start < sent.end_char for t in ctx.timexes)  # "since 2012" too
+    # no time at all ("since 2012" too), but a vague one describing a thing ("recent strikes")
+    timeless = not any(sent.start_char <= t.start < sent.end_char and not _describes_a_thing(t, sent) for t in ctx.timexes)
     if day and timeless and verb.i == tok.i and _perfect(verb) and _leads(verb, sent):
         return day, "perfect"  # "India has expelled a Pakistani official." opening the report
     if not (_present(verb) and day):
         return None, None
     return (day, "immediate") if _immediate(verb) else (day, "report")
+
+
+def _describes_a_thing(tx, sent) -> bool:
+    """A vague time as an adjective of a noun ("recent strikes", "the current crisis"):
+    it says nothing of when the clause's act happened."""
+    toks = [t for t in sent if tx.start <= t.idx < tx.end]
+    return bool(toks) and (tx.value or "").endswith("_REF") and all(t.dep_ == "amod" and t.head.pos_ == "NOUN" for t in toks)
 
 
 def _leads(verb, sent) -> bool:
@@ -80,7 +88,10 @@ def _leads(verb, sent) -> bool:
     if lead is None or lead.start != sent.start:
         return False
     root = sent.root
-    return verb.i == root.i or (verb.head.i == root.i and root.pos_ == "PROPN" and verb.dep_ in ("acl", "appos", "dep", "parataxis"))
+    if verb.i == root.i or (verb.head.i == root.i and root.pos_ == "PROPN" and verb.dep_ in ("acl", "appos", "dep", "parataxis")):
+        return True
+    # the news told as what someone says of it: "X has launched Y, officials told Z"
+    return verb.head.i == root.i and verb.dep_ in ("ccomp", "parataxis") and root.lemma_.lower() in rules().speech_verbs
 
 
 @lru_cache(maxsize=1)
