@@ -43,7 +43,9 @@ def test_cross_document_events_merge_with_reasons(sample_run):
     kinds = {(e["event"], e["actor"][0]["country"]) for e in merged}
     assert {("REJECT", "LTU"), ("CONSULT", "LTU")} <= kinds
     for e in merged:
-        assert e["merged_on"] and "actor" in e["merged_on"][0] and e["sources"] == 2
+        # a mutual act (a meeting) names the countries taking part, any other its actor
+        want = "between " if e["event"] == "CONSULT" else "actor "
+        assert e["merged_on"] and want in e["merged_on"][0] and e["sources"] == 2
         assert {r["doc"][:3] for r in e["reports"]} == {"003", "004"}
 
 
@@ -122,6 +124,18 @@ def test_merge_rules():
     offer_demand = stories.merge([_ev("g", "AGREE", "BLR", "LTU", None, None, "7"),
                                   _ev("h", "REQUEST", "BLR", "LTU", None, None, "8")])
     assert len(offer_demand) == 2
+
+
+def test_a_meeting_merges_whichever_side_each_report_names_first():
+    evs = [_ev("a", "CONSULT", "AAA", "BBB", "2031-03-10", "timex", "1"),
+           _ev("b", "CONSULT", "BBB", "AAA", "2031-03-10", "timex", "2"),   # the other side's account of the call
+           _ev("c", "CONSULT", "BBB", "CCC", "2031-03-10", "timex", "3"),   # another pair: another meeting
+           _ev("d", "REJECT", "AAA", "BBB", None, None, "4"),
+           _ev("e", "REJECT", "BBB", "AAA", None, None, "5")]               # a rejection is not mutual
+    groups = sorted(sorted(r.doc for r in e.reports) for e in stories.merge(evs))
+    assert groups == [["a", "b"], ["c"], ["d"], ["e"]]
+    call = next(e for e in stories.merge(evs) if len(e.reports) == 2)
+    assert "between AAA+BBB" in call.merged_on[0]
 
 
 def test_a_report_joins_its_best_match_and_never_links_two_acts():

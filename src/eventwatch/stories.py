@@ -61,6 +61,7 @@ class Rules:
     key_min_weight: float
     max_candidates: int
     compatible: dict[str, frozenset[str]]
+    mutual: frozenset[str]
     stopwords: frozenset[str]
     matter_stopwords: frozenset[str]
 
@@ -76,7 +77,7 @@ def rules() -> Rules:
                  data["people_jaccard"], data["undated_people_jaccard"], data["max_days_apart"], data["undated_report_days"], data["lead_words"], data["top_terms"],
                  data["key_terms"], data["content_similarity"], data["undated_content_similarity"],
                  data["name_weight"], data["lead_weight"], data["lead_share"], data["key_min_weight"], data["max_candidates"], {k: frozenset(v) for k, v in compatible.items()},
-                 frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
+                 frozenset(data.get("mutual_types", ())), frozenset(data["stopwords"]), frozenset(stem(w) for w in data["matter_stopwords"]))
 
 
 # --- documents into stories ------------------------------------------------------------
@@ -288,17 +289,30 @@ def same_act(a: Event, b: Event, r: Rules) -> list[str] | None:
         why.append(f"types {a.event}~{b.event}")
     else:
         return None
-    if _countries(a.actor) != _countries(b.actor) or not _countries(a.actor):
+    (aa, ra), (ab, rb) = _sides(a, r), _sides(b, r)
+    if aa != ab or not aa:
         return None
-    why.append("actor " + "+".join(sorted(_countries(a.actor))))
-    ra, rb = _countries(a.recipient), _countries(b.recipient)
+    if a.event in r.mutual and b.event in r.mutual:
+        why.append("between " + "+".join(sorted(aa)))
+    else:
+        why.append("actor " + "+".join(sorted(aa)))
     if ra and rb and ra != rb:
         return None
-    why.append("recipient " + ("+".join(sorted(ra or rb)) if ra or rb else "none") + ("" if ra == rb else " (implicit in one)"))
+    if ra or rb or a.event not in r.mutual:
+        why.append("recipient " + ("+".join(sorted(ra or rb)) if ra or rb else "none") + ("" if ra == rb else " (implicit in one)"))
     if not dates_agree(a.date, b.date):
         return None
     why.append("dates agree" if a.date and b.date else "no date conflict")
     return why
+
+
+def _sides(e: Event, r: Rules) -> tuple[frozenset[str], frozenset[str]]:
+    """(actor, recipient) countries as merging compares them. A mutual act (a meeting, a
+    call: ``mutual_types``) is the same whichever side a report names first, so its sides
+    are the countries taking part, as one set, and no recipient."""
+    if e.event in r.mutual:
+        return _countries(e.actor) | _countries(e.recipient), frozenset()
+    return _countries(e.actor), _countries(e.recipient)
 
 
 def report_dates_fit(a: Event, b: Event, published: dict[str, str | None], max_days: int) -> bool:
@@ -356,12 +370,12 @@ def merge(coded: list[Event], rewrites: set[frozenset[str]] = frozenset(), r: Ru
         # equal or implicit in one, and whose days are equal or unknown in one, are compared.
         buckets: dict[tuple, list[int]] = {}
         for i, ev in enumerate(evs):
-            buckets.setdefault((min(r.compatible.get(ev.event, {ev.event})), _countries(ev.actor)), []).append(i)
+            buckets.setdefault((min(r.compatible.get(ev.event, {ev.event})), _sides(ev, r)[0]), []).append(i)
         scored = []
         for idx in buckets.values():
             by_key: dict[tuple, list[int]] = {}
             for i in idx:
-                by_key.setdefault((_countries(evs[i].recipient), _day_key(evs[i].date)), []).append(i)
+                by_key.setdefault((_sides(evs[i], r)[1], _day_key(evs[i].date)), []).append(i)
             for (rec, day), mine in by_key.items():
                 others = [j for (rec2, day2), js in by_key.items() for j in js
                           if (rec2 == rec or not rec or not rec2) and (day2 == day or day is None or day2 is None)]
