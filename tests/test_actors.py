@@ -283,6 +283,16 @@ def test_towns_and_regions_the_actor_files_do_not_list(starter):
     assert all(actors.entity_of(m, by_id)["country"] != "JPN" for m in ms), "a surname, not the town of Oshima"
 
 
+def test_a_town_spacy_calls_an_organisation_is_still_the_town(starter):
+    # the small model tags unfamiliar places as ORG ("Erbil", "Negros Oriental"); the
+    # gazetteer names their country, and the police acting there are that country's
+    _, ms, by_id = _mentions(starter, "Police fired tear gas at demonstrators in Erbil on Sunday.")
+    assert _entity(ms, by_id, "Erbil")["country"] == "IRQ"
+    assert _entity(ms, by_id, "Police")["country"] == "IRQ"
+    _, ms, by_id = _mentions(starter, "Soldiers clashed with rebels in Negros Oriental, the army said.")
+    assert _entity(ms, by_id, "Negros Oriental")["country"] == "PHL"
+
+
 def test_an_ethnic_group_belongs_to_where_it_lives(starter):
     # PLOVER codes a group by its state: "ethnic Albanians" in Serbia are Serbia's
     _, ms, by_id = _mentions(starter, "Up to 100 ethnic Albanians demonstrated on Tuesday in Serbia.")

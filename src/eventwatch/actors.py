@@ -645,10 +645,12 @@ def _state_of(tok, reg: Registry) -> str | None:
         hit = reg.lookup(name)
         if hit and hit.kind in ("state", "organisation", "group") and hit.country:
             return hit.country
-        if hit is None and tok.ent_type_ in ("GPE", "LOC", "NORP") and not _after_first_name(span or doc[tok.i:tok.i + 1]):
+        if hit is None and not _after_first_name(span or doc[tok.i:tok.i + 1]):
             place = places().get(re.sub(r"^the\s+", "", name))  # the whole name: not "Bank" of "West Bank"
             if place:
-                return place  # spaCy may call a town a people ("Samarra" as NORP)
+                # spaCy may call a town a people ("Samarra" as NORP) or an organisation
+                # ("Erbil", "Negros Oriental" as ORG); an organisation the actor files know wins
+                return place
     hit = reg.by_demonym.get(tok.lower_)
     if hit is None and tok.text[:1].isupper():
         hit = reg.by_alias.get(tok.text)  # "Kenya" inside "the Kenya Anti-Corruption Commission"
