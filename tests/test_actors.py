@@ -293,6 +293,17 @@ def test_a_town_spacy_calls_an_organisation_is_still_the_town(starter):
     assert _entity(ms, by_id, "Negros Oriental")["country"] == "PHL"
 
 
+@pytest.mark.parametrize(("text", "who", "sector"), [
+    ("Gunmen opened fire on a bus near Kandahar.", "Gunmen", "CRM"),
+    ("Bandits raided a market in Katsina.", "Bandits", "CRM"),
+    ("Soldiers fired on worshippers leaving a mosque.", "worshippers", "CVL"),
+])
+def test_everyday_words_for_attackers_and_victims_are_people(starter, text, who, sector):
+    # without a sector they were things, and an attack on them had no party to code
+    _, ms, by_id = _mentions(starter, text)
+    assert _entity(ms, by_id, who)["sector"] == sector
+
+
 def test_an_ethnic_group_belongs_to_where_it_lives(starter):
     # PLOVER codes a group by its state: "ethnic Albanians" in Serbia are Serbia's
     _, ms, by_id = _mentions(starter, "Up to 100 ethnic Albanians demonstrated on Tuesday in Serbia.")
