@@ -9,7 +9,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-from .grammar import PRESENT_TAGS, SPAN_PREPS, VERBAL, Context, _ancestors, _mention_covering, _present, _subject, rules
+from .grammar import CHARGE_PREPS, PRESENT_TAGS, SPAN_PREPS, VERBAL, Context, _ancestors, _mention_covering, _present, _subject, rules
 
 
 def _event_date(tok, verb, ctx: Context, sent, statement: bool, event: str | None = None) -> tuple[str | None, str | None]:
@@ -153,8 +153,8 @@ def _attribution_time(quote, doc, ctx: Context):
     span = quote.speaker_span
     if span is None or quote.start <= span.start < quote.end:
         return None
-    toks = [t for t in doc if span.start <= t.idx < span.end]
-    verb = next((t.head for t in toks if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")), None)
+    named = doc.char_span(span.start, span.end, alignment_mode="expand")
+    verb = next((t.head for t in named or () if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")), None)
     if verb is None or verb.lemma_.lower() not in rules().speech_verbs:
         return None
     for tx in ctx.timexes:
@@ -302,9 +302,6 @@ def _dated_saying(sent, ctx: Context) -> tuple[str, str] | None:
     return None
 
 
-_CHARGE_PREPS = frozenset({"of", "over", "for", "against"})
-
-
 def _a_saying(sent, trigger: str | None) -> bool:
     """Is the sentence itself a saying whose words are the act: a verb of saying at its root
     ("He said that ... India's aggression"), or a verbal act that takes a clause ("he warned
@@ -318,7 +315,7 @@ def _a_saying(sent, trigger: str | None) -> bool:
     if trig.i == root.i:
         # what was said, as a clause ("warned that ...", "urged X to ...") or as the
         # charge of an accusation ("accused X of attacking")
-        return any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in _CHARGE_PREPS for c in root.children)
+        return any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in CHARGE_PREPS for c in root.children)
     if root.lemma_.lower() not in rules().speech_verbs:
         return False
     return trig.pos_ != "VERB"  # a judgement in the words said ("aggression"), not an act told

@@ -38,6 +38,7 @@ REFERENCE_HEADS = frozenset(_GRAMMAR.get("reference_heads", []))
 PLEDGE_NOUNS = frozenset(_GRAMMAR.get("pledge_nouns", []))
 HABITUAL = frozenset(_GRAMMAR.get("habitual_adverbs", []))
 WARNING_VERBS = frozenset(_GRAMMAR.get("warning_verbs", []))
+CHARGE_PREPS = frozenset(_GRAMMAR.get("charge_prepositions", []))
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "MOBILIZE", "COOPERATE", "PROTEST"}
 PLACE_RECIPIENT = {"COERCE"}  # with no party named, sabotage or a blockade falls on the place it is in
 VERBAL = {"THREATEN", "REQUEST", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE"}
