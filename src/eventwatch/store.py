@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -155,7 +156,12 @@ class Store:
         try:
             self.db = sqlite3.connect(self.path, timeout=limits.store("busy_seconds"))
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._wal(limits.store("busy_seconds"))
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e):
+                raise StoreError(f"{self.path}: busy, another process held it for more than "
+                                 f"{limits.store('busy_seconds'):g} s") from None
+            raise StoreError(f"{self.path}: not an eventwatch store ({e})") from None
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: not an eventwatch store ({e})") from None
         self.db.row_factory = sqlite3.Row
@@ -191,6 +197,20 @@ class Store:
         except StoreError:
             self.db.close()
             raise
+
+    def _wal(self, seconds: float) -> None:
+        """Switch to write-ahead logging. The switch needs the file to itself and SQLite
+        answers "database is locked" at once, without waiting, while another run is
+        creating or writing the store: wait for it as for any other writer."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _check_version(self, version: int | None) -> None:
         if version is not None and version > SCHEMA_VERSION:
